@@ -1,0 +1,77 @@
+"""The `evalkit` command: the entry points the Snakemake rules call, and the tools people run by hand."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from .dialect import FileProblem
+from .ingest import AccountingError, IngestError, ingest_quarter, scrub
+from .pseudonym import KeyError_, load_key
+from .warehouse import build_warehouse
+
+# Subcommands whose parsers live in their own modules: name -> module with `cli(argv) -> int`.
+DELEGATED = {
+    "tables": "evalkit.tables",
+    "synth": "evalkit.synth",
+    "reproduce": "evalkit.reproduce",
+}
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    key = load_key(args.key_file)
+    outcomes = ingest_quarter(Path(args.raw_dir), args.quarter, Path(args.out_dir), key)
+    for o in outcomes:
+        print(
+            f"{o.delivery.display}: {o.rows_read} read, {o.rows_loaded} loaded, "
+            f"{o.rows_quarantined} quarantined ({o.encoding}, separator {o.delimiter!r})"
+            + (f"; ignored columns: {', '.join(o.ignored_columns)}" if o.ignored_columns else "")
+        )
+    print(f"{args.quarter}: {len(outcomes)} files ingested into {args.out_dir}")
+    return 0
+
+
+def _warehouse(args: argparse.Namespace) -> int:
+    build_warehouse([Path(d) for d in args.quarter_dirs], Path(args.db))
+    print(f"warehouse {args.db} built from {len(args.quarter_dirs)} quarter(s)")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="evalkit", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="validate and pseudonymise one quarter's delivery folder into Parquet")
+    ingest.add_argument("--raw-dir", required=True, help="folder holding the YYYYQN delivery folders")
+    ingest.add_argument("--quarter", required=True, help="the delivery folder to ingest, e.g. 2021Q3")
+    ingest.add_argument("--out-dir", required=True, help="where <table>.parquet, quarantine and ingest_log go")
+    ingest.add_argument("--key-file", help="pseudonymisation key file (EVALKIT_PSEUDONYM_KEY wins when set)")
+    ingest.set_defaults(run=_ingest)
+
+    warehouse = sub.add_parser("warehouse", help="build the DuckDB warehouse from ingested quarters")
+    warehouse.add_argument("--db", required=True, help="the DuckDB file to write")
+    warehouse.add_argument("quarter_dirs", nargs="*", help="ingest output folders, one per quarter")
+    warehouse.set_defaults(run=_warehouse)
+
+    for name in DELEGATED:
+        sub.add_parser(name, help=f"see `evalkit {name} --help`", add_help=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in DELEGATED:
+        return importlib.import_module(DELEGATED[argv[0]]).cli(argv[1:])
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (IngestError, FileProblem, AccountingError, KeyError_) as error:
+        # Messages name files, lines and columns; scrub() guarantees no CPR number reaches a log.
+        print(f"evalkit {args.command}: error: {scrub(str(error))}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

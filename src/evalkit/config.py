@@ -1,0 +1,69 @@
+"""Load and validate config/config.yaml, outside Snakemake (the CLI, tests and notebooks use this)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; the message says where and why."""
+
+
+def _as_date(value: Any, where: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as error:
+        raise ConfigError(f"{where}: {value!r} is not a date (expected YYYY-MM-DD)") from error
+
+
+def normalise(config: dict[str, Any]) -> dict[str, Any]:
+    """Dates as datetime.date, follow_up_until defaulting to the period's end, language defaulting to Danish."""
+    config = dict(config)
+    config.setdefault("language", "da")
+    reports = []
+    for index, report in enumerate(config["reports"]):
+        report = dict(report)
+        where = f"reports[{index}] ({report.get('id')})"
+        start = _as_date(report["period"]["start"], f"{where}.period.start")
+        end = _as_date(report["period"]["end"], f"{where}.period.end")
+        if end < start:
+            raise ConfigError(f"{where}: the period ends ({end}) before it starts ({start})")
+        report["period"] = {"start": start, "end": end}
+        report["follow_up_until"] = _as_date(report.get("follow_up_until", end), f"{where}.follow_up_until")
+        if report["follow_up_until"] < end:
+            raise ConfigError(f"{where}: follow_up_until ({report['follow_up_until']}) is before the period's end")
+        if report["municipalities"] != "all":
+            report["municipalities"] = [str(m) for m in report["municipalities"]]
+        reports.append(report)
+    ids = [r["id"] for r in reports]
+    if len(set(ids)) != len(ids):
+        raise ConfigError(f"report ids must be unique: {ids}")
+    config["reports"] = reports
+    return config
+
+
+def validate(config: dict[str, Any]) -> dict[str, Any]:
+    schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
+    try:
+        jsonschema.validate(config, schema)
+    except jsonschema.ValidationError as error:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise ConfigError(f"config {where}: {error.message}") from error
+    return normalise(config)
+
+
+def load_config(path: str | Path) -> dict[str, Any]:
+    """The validated configuration from a YAML file."""
+    with open(path, encoding="utf-8") as handle:
+        return validate(yaml.safe_load(handle))

@@ -1,0 +1,231 @@
+"""The registration contract (shared/contract/registrations.md, sections 1-3) as data.
+
+Everything that knows a table's columns, aliases, codes, keys and warehouse types reads it from here, so the
+ingest, the validation and the warehouse cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Kinds of column: how a raw text cell is parsed and checked (see evalkit.validation).
+TEXT = "text"  # free text, trimmed
+IDENT = "ident"  # an identifier: trimmed text that must not be a CPR number
+CITIZEN = "citizen"  # a CPR number or an already pseudonymised key; stored only as its HMAC
+CODE = "code"  # one of a fixed list of codes, case-insensitive
+PARAGRAPH = "paragraph"  # a Serviceloven paragraph, normalised (`§ 85` -> `85`)
+DATE = "date"
+MONTH = "month"  # YYYY-MM, stored as the month's first day
+DECIMAL = "decimal"  # decimal comma or point, not negative
+INTEGER = "integer"  # whole number, not negative
+
+WAREHOUSE_TYPES = {
+    TEXT: "VARCHAR",
+    IDENT: "VARCHAR",
+    CITIZEN: "VARCHAR",
+    CODE: "VARCHAR",
+    PARAGRAPH: "VARCHAR",
+    DATE: "DATE",
+    MONTH: "DATE",
+    DECIMAL: "DOUBLE",
+    INTEGER: "INTEGER",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    required: bool = False  # the cell must not be empty (the column must then be in the header too)
+    aliases: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    # Written when the column is a citizen id: the warehouse holds its key, never the value.
+    @property
+    def warehouse_name(self) -> str:
+        return "citizen_key" if self.kind == CITIZEN else self.name
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    danish: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def header_required(self) -> tuple[str, ...]:
+        """Columns a file must have in its header: the key and every required column."""
+        return tuple(c.name for c in self.columns if c.required or c.name in self.key)
+
+    @property
+    def warehouse_key(self) -> tuple[str, ...]:
+        return ("kommunekode",) + tuple(self.column(k).warehouse_name for k in self.key)
+
+
+def _col(name: str, kind: str, *aliases: str, required: bool = False, codes: tuple[str, ...] = ()) -> Column:
+    return Column(name=name, kind=kind, required=required, aliases=aliases, codes=codes)
+
+
+COURSE_PARAGRAPHS = ("82a", "82b")
+ACCESS_CODES = ("open", "decision")
+FORMAT_CODES = ("individual", "group", "adhoc")
+END_REASONS = ("completed", "dropped_out", "moved", "referred", "other")
+CONTACT_SOURCES = ("citizen", "relative", "partner")
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "courses",
+            "forløb",
+            key=("course_id",),
+            columns=(
+                _col("course_id", IDENT, "forloeb_id", required=True),
+                _col("citizen_id", CITIZEN, "cpr", "cpr_nr", "borger_id", required=True),
+                _col("offer", TEXT, "tilbud"),
+                _col("paragraph", CODE, "paragraf", required=True, codes=COURSE_PARAGRAPHS),
+                _col("access", CODE, "adgang", codes=ACCESS_CODES),
+                _col("format", CODE, "form", codes=FORMAT_CODES),
+                _col("birth_year", INTEGER, "foedselsaar"),
+                _col("start_date", DATE, "startdato", required=True),
+                _col("end_date", DATE, "slutdato"),
+                _col("end_reason", CODE, "afslutningsaarsag", codes=END_REASONS),
+            ),
+        ),
+        Table(
+            "services",
+            "visiterede indsatser",
+            key=("service_id",),
+            columns=(
+                _col("service_id", IDENT, "indsats_id", required=True),
+                _col("citizen_id", CITIZEN, "cpr", "cpr_nr", "borger_id", required=True),
+                _col("paragraph", PARAGRAPH, "paragraf", required=True),
+                _col("start_date", DATE, "startdato", required=True),
+                _col("end_date", DATE, "slutdato"),
+                _col("hours_per_week", DECIMAL, "timer_pr_uge"),
+                _col("annual_cost_dkk", DECIMAL, "aarlig_udgift"),
+            ),
+        ),
+        Table(
+            "shadow",
+            "skyggevisitation",
+            key=("course_id",),
+            columns=(
+                _col("course_id", IDENT, "forloeb_id", required=True),
+                _col("shadow_paragraph", PARAGRAPH, "skyggeparagraf", "skygge_paragraf", required=True),
+                _col("shadow_hours_per_week", DECIMAL, "skygge_timer_pr_uge"),
+                _col("shadow_annual_cost_dkk", DECIMAL, "skygge_aarlig_udgift"),
+            ),
+        ),
+        Table(
+            "milestones",
+            "forløbstrin",
+            key=("programme", "citizen_id", "step"),
+            columns=(
+                _col("programme", IDENT, "program", required=True),
+                _col("citizen_id", CITIZEN, "cpr", "cpr_nr", "borger_id", required=True),
+                _col("step", IDENT, "trin", required=True),
+                _col("date", DATE, "dato", required=True),
+            ),
+        ),
+        Table(
+            "housing_support",
+            "bostøtte (§ 85)",
+            key=("month",),
+            columns=(
+                _col("month", MONTH, "maaned", required=True),
+                _col("hours", DECIMAL, "timer"),
+                _col("citizens", INTEGER, "borgere", "antal_cpr"),
+                _col("amount_dkk", DECIMAL, "beloeb", "afregnet_beloeb"),
+            ),
+        ),
+        Table(
+            "contacts",
+            "henvendelser",
+            key=("contact_id",),
+            columns=(
+                _col("contact_id", IDENT, "henvendelse_id", required=True),
+                _col("date", DATE, "dato", required=True),
+                _col("source", CODE, "kilde", required=True, codes=CONTACT_SOURCES),
+                _col("citizen_id", CITIZEN, "cpr", "cpr_nr", "borger_id"),
+            ),
+        ),
+        Table(
+            "staff_hours",
+            "medarbejdertimer",
+            key=("offer", "month"),
+            columns=(
+                _col("offer", IDENT, "tilbud", required=True),
+                _col("month", MONTH, "maaned", required=True),
+                _col("hours", DECIMAL, "timer", required=True),
+                _col("hourly_cost_dkk", DECIMAL, "timepris", required=True),
+            ),
+        ),
+    )
+}
+
+PROVENANCE_COLUMNS = (
+    ("quarter", "VARCHAR"),
+    ("source_file", "VARCHAR"),
+    ("source_line", "BIGINT"),
+)
+
+QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
+FILE_PATTERN = re.compile(r"^(\d{3})_([a-z_]+)$")
+
+_TRANSLITERATION = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e"})
+
+
+def normalise_header(name: str) -> str:
+    """`Fødselsår` -> `foedselsaar`, `Start Date` -> `start_date`: how header cells are matched."""
+    name = name.strip().strip('"').strip().lower().translate(_TRANSLITERATION)
+    return re.sub(r"[\s\-.]+", "_", name)
+
+
+def header_lookup(table: Table) -> dict[str, str]:
+    """Normalised header name or alias -> canonical column name."""
+    lookup: dict[str, str] = {}
+    for column in table.columns:
+        for name in (column.name, *column.aliases):
+            lookup[normalise_header(name)] = column.name
+    return lookup
+
+
+def warehouse_columns(table: Table) -> list[tuple[str, str]]:
+    """(name, DuckDB type) of the table as stored in Parquet and the warehouse, provenance included."""
+    columns = [("kommunekode", "VARCHAR")]
+    columns += [(c.warehouse_name, WAREHOUSE_TYPES[c.kind]) for c in table.columns]
+    return columns + list(PROVENANCE_COLUMNS)
+
+
+INGEST_LOG_COLUMNS = (
+    ("quarter", "VARCHAR"),
+    ("source_file", "VARCHAR"),
+    ("kommunekode", "VARCHAR"),
+    ("table_name", "VARCHAR"),
+    ("encoding", "VARCHAR"),
+    ("delimiter", "VARCHAR"),
+    ("rows_read", "BIGINT"),
+    ("rows_loaded", "BIGINT"),
+    ("rows_quarantined", "BIGINT"),
+    ("ignored_columns", "VARCHAR"),
+)
+
+QUARANTINE_COLUMNS = (
+    ("quarter", "VARCHAR"),
+    ("source_file", "VARCHAR"),
+    ("kommunekode", "VARCHAR"),
+    ("table_name", "VARCHAR"),
+    ("source_line", "BIGINT"),
+    ("column_name", "VARCHAR"),
+    ("value", "VARCHAR"),
+    ("reason", "VARCHAR"),
+)
+
+
+def ddl(name: str, columns) -> str:
+    return f"CREATE TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})"

@@ -1,0 +1,218 @@
+"""The contract's checks as SQL: parse every text cell of a raw file into its type and list what is wrong with it.
+
+`typed_select(table, present)` builds one SELECT over the raw all-VARCHAR table `raw_file` (columns named by
+the contract, plus `line`). It yields, per row, `line`, one parsed column per contract column and `problems`: a
+list of {column_name, value, reason} structs, empty for a row that may be loaded. Duplicate keys are a property
+of the file, not of a row, and are found afterwards in `duplicate_problems_sql`.
+"""
+
+from __future__ import annotations
+
+from .contract import (
+    CITIZEN,
+    CODE,
+    DATE,
+    DECIMAL,
+    IDENT,
+    INTEGER,
+    MONTH,
+    PARAGRAPH,
+    TEXT,
+    Column,
+    Table,
+)
+
+# Shown instead of a cell that may hold a CPR number: the line and column locate it in the raw file.
+_SAFE_VALUE = "CASE WHEN regexp_matches({v}, '[0-9]{{6}}-?[0-9]{{4}}') THEN NULL ELSE left({v}, 200) END"
+
+# DDMMYY of a CPR number with the century from its 7th digit (the CPR office's rule).
+MACROS = r"""
+CREATE OR REPLACE TEMP MACRO cpr_birth_date(digits) AS try_strptime(
+    substr(digits, 1, 4)
+    || CAST(TRY_CAST(substr(digits, 5, 2) AS INTEGER) + CASE
+        WHEN substr(digits, 7, 1) IN ('0', '1', '2', '3') THEN 1900
+        WHEN substr(digits, 7, 1) IN ('4', '9') THEN
+            CASE WHEN TRY_CAST(substr(digits, 5, 2) AS INTEGER) <= 36 THEN 2000 ELSE 1900 END
+        ELSE CASE WHEN TRY_CAST(substr(digits, 5, 2) AS INTEGER) <= 57 THEN 2000 ELSE 1800 END
+    END AS VARCHAR),
+    '%d%m%Y')::DATE;
+CREATE OR REPLACE TEMP MACRO is_cpr(v) AS
+    regexp_full_match(v, '[0-9]{6}-?[0-9]{4}')
+    AND cpr_birth_date(regexp_replace(v, '-', '', 'g')) IS NOT NULL;
+CREATE OR REPLACE TEMP MACRO parse_date(v) AS CAST(COALESCE(
+    try_strptime(v, '%Y-%m-%d'), try_strptime(v, '%d-%m-%Y'), try_strptime(v, '%d.%m.%Y')) AS DATE);
+CREATE OR REPLACE TEMP MACRO parse_decimal(v) AS TRY_CAST(
+    CASE WHEN v LIKE '%,%' THEN replace(replace(regexp_replace(v, '\s', '', 'g'), '.', ''), ',', '.')
+         ELSE regexp_replace(v, '\s', '', 'g') END AS DOUBLE);
+CREATE OR REPLACE TEMP MACRO normalise_code(v) AS
+    regexp_replace(trim(replace(lower(v), '§', '')), '[\s-]+', '_', 'g');
+"""
+
+DATE_FORMS = "YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY"
+MIN_YEAR, MAX_YEAR = 1900, 2100
+MIN_BIRTH_YEAR = 1880
+
+
+def _cell(name: str) -> str:
+    return f"cell_{name}"
+
+
+def _parsed(column: Column) -> str:
+    """SQL for the column's parsed value from its trimmed cell."""
+    v = _cell(column.name)
+    if column.kind in (TEXT, IDENT):
+        return v
+    if column.kind == CITIZEN:
+        # The text that is hashed: a CPR number as its ten digits, an already pseudonymised key as delivered.
+        return (
+            f"CASE WHEN regexp_full_match({v}, '[0-9][0-9 -]*') "
+            f"THEN regexp_replace({v}, '[^0-9]', '', 'g') ELSE {v} END"
+        )
+    if column.kind == CODE:
+        return f"normalise_code({v})"
+    if column.kind == PARAGRAPH:
+        return f"CASE WHEN normalise_code({v}) = 'ingen' THEN 'none' ELSE replace(normalise_code({v}), '_', '') END"
+    if column.kind == DATE:
+        return f"parse_date({v})"
+    if column.kind == MONTH:
+        return (
+            f"CASE WHEN regexp_full_match({v}, '[0-9]{{4}}-[0-9]{{1,2}}') "
+            f"THEN CAST(try_strptime({v} || '-01', '%Y-%m-%d') AS DATE) END"
+        )
+    if column.kind == DECIMAL:
+        return f"parse_decimal({v})"
+    if column.kind == INTEGER:
+        return f"TRY_CAST(regexp_replace({v}, '\\s', '', 'g') AS INTEGER)"
+    raise ValueError(f"unknown column kind {column.kind!r}")
+
+
+def _problem(column: Column, condition: str, reason: str) -> str:
+    value = "NULL" if column.kind == CITIZEN else _SAFE_VALUE.format(v=_cell(column.name))
+    reason_sql = reason.replace("'", "''")
+    return (
+        f"CASE WHEN {condition} THEN {{'column_name': '{column.name}', 'value': {value}, "
+        f"'reason': '{reason_sql}'}} END"
+    )
+
+
+def _column_problems(column: Column) -> list[str]:
+    v, p = _cell(column.name), column.name
+    problems = []
+    if column.required:
+        problems.append(_problem(column, f"{v} IS NULL", "required value is missing"))
+    if column.kind == CITIZEN:
+        problems.append(
+            _problem(
+                column,
+                f"regexp_full_match({v}, '[0-9][0-9 -]*') AND NOT is_cpr({v})",
+                "not a valid CPR number: expected DDMMYY-SSSS or DDMMYYSSSS with a real date in the first six "
+                "digits (a value with letters is taken as an already pseudonymised key)",
+            )
+        )
+    elif column.kind == IDENT:
+        problems.append(
+            _problem(column, f"is_cpr({v})", "looks like a CPR number; an id must never be a CPR number")
+        )
+    elif column.kind == CODE:
+        codes = ", ".join(f"'{c}'" for c in column.codes)
+        problems.append(
+            _problem(column, f"{v} IS NOT NULL AND {p} NOT IN ({codes})",
+                     f"unknown code: expected one of {', '.join(column.codes)}")
+        )
+    elif column.kind == DATE:
+        problems.append(
+            _problem(
+                column,
+                f"{v} IS NOT NULL AND ({p} IS NULL OR year({p}) NOT BETWEEN {MIN_YEAR} AND {MAX_YEAR})",
+                f"not a date: expected {DATE_FORMS}",
+            )
+        )
+    elif column.kind == MONTH:
+        problems.append(_problem(column, f"{v} IS NOT NULL AND {p} IS NULL", "not a month: expected YYYY-MM"))
+    elif column.kind in (DECIMAL, INTEGER):
+        what = "a number (decimal comma or point)" if column.kind == DECIMAL else "a whole number"
+        problems.append(
+            _problem(column, f"{v} IS NOT NULL AND ({p} IS NULL OR NOT isfinite({p}))", f"not {what}")
+        )
+        problems.append(_problem(column, f"{p} < 0", "must not be negative"))
+    return problems
+
+
+def _table_problems(table: Table) -> list[str]:
+    """Checks across a row's columns that the contract sets for some tables."""
+    names = {c.name for c in table.columns}
+    problems = []
+    if {"start_date", "end_date"} <= names:
+        problems.append(
+            _problem(table.column("end_date"), "end_date < start_date", "end_date is before start_date")
+        )
+    if {"end_date", "end_reason"} <= names:
+        problems.append(
+            _problem(
+                table.column("end_reason"),
+                "(end_reason IS NULL) <> (cell_end_date IS NULL)",
+                "end_reason must be given exactly when end_date is",
+            )
+        )
+    if "birth_year" in names:
+        problems.append(
+            _problem(
+                table.column("birth_year"),
+                f"birth_year NOT BETWEEN {MIN_BIRTH_YEAR} AND year(current_date)",
+                f"not a plausible birth year: expected {MIN_BIRTH_YEAR} to this year",
+            )
+        )
+    return problems
+
+
+def typed_select(table: Table, present: set[str]) -> str:
+    """SELECT over `raw_file` giving line, parsed columns, `cpr_birth_year` and `problems` for every row."""
+    cells = [
+        f"NULLIF(trim({c.name}), '') AS {_cell(c.name)}" if c.name in present else f"NULL::VARCHAR AS {_cell(c.name)}"
+        for c in table.columns
+    ]
+    parsed = [f"{_parsed(c)} AS {c.name}" for c in table.columns]
+    citizen = next((c for c in table.columns if c.kind == CITIZEN), None)
+    birth = (
+        f"CASE WHEN is_cpr({_cell(citizen.name)}) THEN year(cpr_birth_date({citizen.name})) END"
+        if citizen
+        else "NULL"
+    )
+    checks = [p for c in table.columns for p in _column_problems(c)] + _table_problems(table)
+    return f"""
+        WITH cells AS (SELECT line, {', '.join(cells)} FROM raw_file),
+        parsed AS (SELECT line, {', '.join(_cell(c.name) for c in table.columns)}, {', '.join(parsed)} FROM cells)
+        SELECT line, {', '.join(c.name for c in table.columns)},
+               {birth} AS cpr_birth_year,
+               list_filter([{', '.join(checks)}], lambda x: x IS NOT NULL) AS problems
+        FROM parsed
+    """
+
+
+def duplicate_problems_sql(table: Table) -> str:
+    """Problems for rows of `typed` (already free of row problems) whose key occurs more than once in the file.
+
+    Identical repeats are harmless: the first is kept and the rest quarantined as exact duplicates. Rows sharing
+    a key with different values cannot be told apart, so all of them are quarantined.
+    """
+    key = ", ".join(table.key)
+    every = ", ".join(c.name for c in table.columns)
+    shown = [k for k in table.key if table.column(k).kind != CITIZEN]
+    value = " || '|' || ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in shown) if shown else "NULL"
+    safe_value = _SAFE_VALUE.format(v=f"({value})") if shown else "NULL"
+    return f"""
+        WITH keyed AS (
+            SELECT line, {safe_value} AS key_value,
+                   count(*) OVER (PARTITION BY {key}) AS n_key,
+                   count(*) OVER (PARTITION BY {every}) AS n_same,
+                   min(line) OVER (PARTITION BY {key}) AS first_line,
+                   string_agg(line::VARCHAR, ', ' ORDER BY line) OVER (PARTITION BY {key}) AS lines
+            FROM typed WHERE len(problems) = 0
+        )
+        SELECT line, '{', '.join(table.key)}' AS column_name, key_value AS value,
+               CASE WHEN n_same = n_key THEN 'exact duplicate of line ' || first_line
+                    ELSE 'the key occurs on lines ' || lines || ' with different values; '
+                         || 'none of them is loaded' END AS reason
+        FROM keyed
+        WHERE n_key > 1 AND NOT (n_same = n_key AND line = first_line)
+    """

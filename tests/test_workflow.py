@@ -1,0 +1,112 @@
+"""Snakemake end to end in temporary folders via --configfile: ingest, warehouse, logs, and no CPR number anywhere."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+from conftest import write_drop
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Synthetic CPR-shaped values (real calendar dates, invented serials).
+CPRS = ["010190-1234", "2412851937", "150372-4411", "300606-4123"]
+
+
+def snakemake(config: Path, *targets: str, check: bool = True) -> subprocess.CompletedProcess:
+    # Targets go first: --configfile takes every argument after it.
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", *targets, "--cores", "2", "--configfile", str(config)],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=check,
+    )
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    raw = tmp_path / "drops"
+    write_drop(raw, "2021Q2", "851_courses.csv",
+               "forloeb_id;cpr;paragraf;startdato;slutdato;afslutningsaarsag\n"
+               f"c1;{CPRS[0]};82a;01-04-2021;;\n"
+               f"c2;{CPRS[1]};82b;02-04-2021;30-06-2021;completed\n"
+               f"c3;{CPRS[2]};82q;02-04-2021;;\n", encoding="cp1252")
+    write_drop(raw, "2021Q3", "851_courses.csv",
+               "course_id,citizen_id,paragraph,start_date,end_date,end_reason\n"
+               f"c1,{CPRS[0]},82a,2021-04-01,2021-08-31,completed\n")
+    write_drop(raw, "2021Q3", "851_services.csv",
+               "service_id,citizen_id,paragraph,start_date\n"
+               f"s1,{CPRS[3]},85,2021-09-15\ns2,31{CPRS[3][2:]},85,2021-09-15\n")
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    config |= {
+        "raw_dir": str(raw),
+        "processed_dir": str(tmp_path / "processed"),
+        "results_dir": str(tmp_path / "results"),
+        "pseudonym_key_file": str(tmp_path / "keys" / "pseudonym.key"),
+    }
+    config_path = tmp_path / "config.yaml"
+    config_path.write_text(yaml.safe_dump(config))
+    return tmp_path, config_path
+
+
+def test_pipeline_ingests_every_quarter_into_one_warehouse(workspace):
+    tmp_path, config = workspace
+    db = tmp_path / "processed" / "evalkit.duckdb"
+    snakemake(config, str(db))
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT course_id, end_reason FROM courses ORDER BY 1").fetchall() == [
+        ("c1", "completed"), ("c2", "completed")
+    ]
+    log = con.execute(
+        "SELECT source_file, rows_read, rows_loaded, rows_quarantined FROM ingest_log ORDER BY 1"
+    ).fetchall()
+    assert log == [("2021Q2/851_courses.csv", 3, 2, 1), ("2021Q3/851_courses.csv", 1, 1, 0),
+                   ("2021Q3/851_services.csv", 2, 1, 1)]
+    assert (tmp_path / "results" / "logs" / "ingest" / "2021Q2.log").exists()
+    assert not (ROOT / "data" / "processed" / "quarters" / "2021Q2" / "ignored").exists()
+
+
+def test_no_cpr_number_is_written_outside_the_raw_folder(workspace):
+    tmp_path, config = workspace
+    snakemake(config, str(tmp_path / "processed" / "evalkit.duckdb"))
+    written = [p for folder in ("processed", "results") for p in (tmp_path / folder).rglob("*") if p.is_file()]
+    assert any(p.suffix == ".log" for p in written) and any(p.suffix == ".duckdb" for p in written)
+    forms = {f for cpr in CPRS for f in (cpr, cpr.replace("-", ""), f"31{CPRS[3][2:]}")}
+    for path in written:
+        data = path.read_bytes()
+        for form in forms:
+            assert form.encode() not in data, f"{form} found in {path}"
+
+
+def test_a_removed_file_leaves_the_results_and_a_new_quarter_ingests_only_itself(workspace):
+    tmp_path, config = workspace
+    db = str(tmp_path / "processed" / "evalkit.duckdb")
+    snakemake(config, db)
+    (tmp_path / "drops" / "2021Q3" / "851_services.csv").unlink()
+    write_drop(tmp_path / "drops", "2021Q4", "860_contacts.csv", "contact_id,date,source\nh1,2021-10-01,citizen\n")
+    run = snakemake(config, db, "--printshellcmds")
+    assert "--quarter 2021Q3" in run.stderr + run.stdout
+    assert "--quarter 2021Q4" in run.stderr + run.stdout
+    assert "--quarter 2021Q2" not in run.stderr + run.stdout
+    con = duckdb.connect(db, read_only=True)
+    assert con.execute("SELECT count(*) FROM services").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM contacts").fetchone() == (1,)
+
+
+def test_a_file_that_cannot_be_used_fails_the_run_with_a_message_naming_it(workspace):
+    tmp_path, config = workspace
+    write_drop(tmp_path / "drops", "2021Q3", "851_forloeb.csv", "x\n")
+    run = snakemake(config, str(tmp_path / "processed" / "evalkit.duckdb"), check=False)
+    assert run.returncode != 0
+    log = (tmp_path / "results" / "logs" / "ingest" / "2021Q3.log").read_text()
+    assert "2021Q3/851_forloeb.csv: unknown table 'forloeb'" in log
+
+
+def test_the_workflow_lints_clean():
+    run = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Congratulations, your workflow is in a good condition" in run.stdout + run.stderr

@@ -1,0 +1,34 @@
+# Paths from the config and the delivery folders found under raw_dir. No rule hard-codes a folder.
+from pathlib import Path
+
+from evalkit.contract import QUARTER_PATTERN
+from evalkit.ingest import OUTPUTS as INGEST_OUTPUTS, discover_quarters
+
+RAW_DIR = Path(config["raw_dir"])
+PROCESSED_DIR = Path(config["processed_dir"])
+RESULTS_DIR = Path(config["results_dir"])
+LOG_DIR = RESULTS_DIR / "logs"
+WAREHOUSE = PROCESSED_DIR / "evalkit.duckdb"
+QUARTERS = discover_quarters(RAW_DIR)
+
+
+wildcard_constraints:
+    quarter=QUARTER_PATTERN.pattern.strip("^$"),
+
+
+def quarter_dir(quarter):
+    return PROCESSED_DIR / "quarters" / quarter
+
+
+def quarter_outputs(quarter):
+    return [str(quarter_dir(quarter) / f"{name}.parquet") for name in INGEST_OUTPUTS]
+
+
+def delivered_files(wildcards):
+    """Every file in the quarter's delivery folder: adding, changing or removing one re-ingests the quarter."""
+    folder = RAW_DIR / wildcards.quarter
+    return sorted(str(p) for p in folder.iterdir() if p.is_file())
+
+
+# What `make results` builds; the rule files of later stages add their outputs here.
+ALL_TARGETS = [WAREHOUSE]
