@@ -18,7 +18,7 @@ from . import contract
 from .contract import CITIZEN, TABLES, Table
 from .dialect import UTF8, UTF8_BOM, WINDOWS_1252, FileProblem, read_header, utf8_source
 from .pseudonym import hmac_pads, hmac_sql
-from .validation import MACROS, duplicate_problems_sql, typed_select
+from .validation import MACROS, duplicate_problems_sql, problems_select, typed_select
 
 # Files a delivery folder may hold besides the data: notes and the lock files office programs leave behind.
 _IGNORED_SUFFIXES = {".md", ".txt"}
@@ -169,6 +169,10 @@ def _number_lines(con: duckdb.DuckDBPyConnection) -> None:
     """`raw_file` = raw rows with their file line (header = line 1), skipping over rejected lines."""
     # DuckDB keeps file order in a table created from a scan, so rowid is the row's rank among parsed rows;
     # each rejected line before it pushes it one line further down.
+    con.execute("DROP VIEW IF EXISTS raw_file; DROP TABLE IF EXISTS raw_file")
+    if con.execute("SELECT count(*) FROM reject_errors").fetchone()[0] == 0:
+        con.execute("CREATE TEMP VIEW raw_file AS SELECT rowid + 2 AS line, * FROM raw_rows")
+        return
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE rejected_lines AS
@@ -205,8 +209,7 @@ def ingest_file(session: Session, delivery: Delivery) -> FileOutcome:
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_select(table, set(positions))}")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE file_problems AS
-            SELECT line, p.column_name, p.value, p.reason
-            FROM (SELECT line, unnest(problems) AS p FROM typed)
+            SELECT * FROM ({problems_select(table, set(positions))})
             UNION ALL SELECT * FROM ({duplicate_problems_sql(table)})
             UNION ALL
             SELECT line, NULL, NULL, 'malformed CSV line: ' || string_agg(DISTINCT error_message, '; ')
@@ -231,7 +234,7 @@ def _stage_rows(session: Session, delivery: Delivery) -> None:
     session.con.execute(
         f"""INSERT INTO stage_{table.name}
             SELECT $kommunekode, {', '.join(selected)}, $quarter, $source_file, line
-            FROM typed WHERE line NOT IN (SELECT line FROM file_problems) ORDER BY line""",
+            FROM typed ANTI JOIN file_problems USING (line)""",
         params,
     )
     session.con.execute(

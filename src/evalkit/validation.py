@@ -1,12 +1,14 @@
 """The contract's checks as SQL: parse every text cell of a raw file into its type and list what is wrong with it.
 
 `typed_select(table, present)` builds one SELECT over the raw all-VARCHAR table `raw_file` (columns named by
-the contract, plus `line`). It yields, per row, `line`, one parsed column per contract column and `problems`: a
-list of {column_name, value, reason} structs, empty for a row that may be loaded. Duplicate keys are a property
-of the file, not of a row, and are found afterwards in `duplicate_problems_sql`.
+the contract, plus `line`). It yields, per row, `line`, one parsed column per contract column and `valid`.
+`problems_select` lists {column_name, value, reason} for the invalid rows. Duplicate keys are a property of the
+file, not of a row, and are found afterwards in `duplicate_problems_sql`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from .contract import (
     CITIZEN,
@@ -36,9 +38,9 @@ CREATE OR REPLACE TEMP MACRO cpr_birth_date(digits) AS try_strptime(
         ELSE CASE WHEN TRY_CAST(substr(digits, 5, 2) AS INTEGER) <= 57 THEN 2000 ELSE 1800 END
     END AS VARCHAR),
     '%d%m%Y')::DATE;
-CREATE OR REPLACE TEMP MACRO is_cpr(v) AS
-    regexp_full_match(v, '[0-9]{6}-?[0-9]{4}')
-    AND cpr_birth_date(regexp_replace(v, '-', '', 'g')) IS NOT NULL;
+CREATE OR REPLACE TEMP MACRO is_cpr(v) AS CASE
+    WHEN regexp_full_match(v, '[0-9]{6}-?[0-9]{4}') THEN cpr_birth_date(regexp_replace(v, '-', '', 'g')) IS NOT NULL
+    ELSE false END;
 CREATE OR REPLACE TEMP MACRO parse_date(v) AS CAST(COALESCE(
     try_strptime(v, '%Y-%m-%d'), try_strptime(v, '%d-%m-%Y'), try_strptime(v, '%d.%m.%Y')) AS DATE);
 CREATE OR REPLACE TEMP MACRO parse_decimal(v) AS TRY_CAST(
@@ -86,16 +88,30 @@ def _parsed(column: Column) -> str:
     raise ValueError(f"unknown column kind {column.kind!r}")
 
 
-def _problem(column: Column, condition: str, reason: str) -> str:
-    value = "NULL" if column.kind == CITIZEN else _SAFE_VALUE.format(v=_cell(column.name))
-    reason_sql = reason.replace("'", "''")
-    return (
-        f"CASE WHEN {condition} THEN {{'column_name': '{column.name}', 'value': {value}, "
-        f"'reason': '{reason_sql}'}} END"
-    )
+@dataclass(frozen=True)
+class Check:
+    """A condition that makes a row unloadable, with the column and the reason it is reported under."""
+
+    column: Column
+    condition: str
+    reason: str
+
+    def failed(self) -> str:
+        return f"coalesce({self.condition}, false)"
+
+    def problem(self) -> str:
+        value = "NULL" if self.column.kind == CITIZEN else _SAFE_VALUE.format(v=_cell(self.column.name))
+        reason = self.reason.replace("'", "''")
+        return (
+            f"CASE WHEN {self.failed()} THEN {{'column_name': '{self.column.name}', 'value': {value}, "
+            f"'reason': '{reason}'}} END"
+        )
 
 
-def _column_problems(column: Column) -> list[str]:
+_problem = Check
+
+
+def _column_problems(column: Column) -> list[Check]:
     v, p = _cell(column.name), column.name
     problems = []
     if column.required:
@@ -138,7 +154,7 @@ def _column_problems(column: Column) -> list[str]:
     return problems
 
 
-def _table_problems(table: Table) -> list[str]:
+def _table_problems(table: Table) -> list[Check]:
     """Checks across a row's columns that the contract sets for some tables."""
     names = {c.name for c in table.columns}
     problems = []
@@ -165,27 +181,51 @@ def _table_problems(table: Table) -> list[str]:
     return problems
 
 
-def typed_select(table: Table, present: set[str]) -> str:
-    """SELECT over `raw_file` giving line, parsed columns, `cpr_birth_year` and `problems` for every row."""
+def _parsed_rows(table: Table, present: set[str], source: str) -> str:
+    """CTEs `cells` (trimmed text, NULL for empty or absent columns) and `parsed` over the rows of `source`."""
     cells = [
         f"NULLIF(trim({c.name}), '') AS {_cell(c.name)}" if c.name in present else f"NULL::VARCHAR AS {_cell(c.name)}"
         for c in table.columns
     ]
     parsed = [f"{_parsed(c)} AS {c.name}" for c in table.columns]
+    return f"""
+        WITH cells AS (SELECT line, {', '.join(cells)} FROM {source}),
+        parsed AS (SELECT line, {', '.join(_cell(c.name) for c in table.columns)}, {', '.join(parsed)} FROM cells)
+    """
+
+
+def checks(table: Table) -> list[Check]:
+    return [check for c in table.columns for check in _column_problems(c)] + _table_problems(table)
+
+
+def typed_select(table: Table, present: set[str]) -> str:
+    """SELECT over `raw_file`: line, parsed columns, `cpr_birth_year` and `valid` (no check failed) per row.
+
+    Only a flag is computed for every row; the problems themselves are listed by `problems_select` for the few
+    rows that have any, which keeps validation close to the speed of the scan.
+    """
     citizen = next((c for c in table.columns if c.kind == CITIZEN), None)
     birth = (
         f"CASE WHEN is_cpr({_cell(citizen.name)}) THEN year(cpr_birth_date({citizen.name})) END"
         if citizen
         else "NULL"
     )
-    checks = [p for c in table.columns for p in _column_problems(c)] + _table_problems(table)
+    failed = " OR ".join(check.failed() for check in checks(table))
     return f"""
-        WITH cells AS (SELECT line, {', '.join(cells)} FROM raw_file),
-        parsed AS (SELECT line, {', '.join(_cell(c.name) for c in table.columns)}, {', '.join(parsed)} FROM cells)
-        SELECT line, {', '.join(c.name for c in table.columns)},
-               {birth} AS cpr_birth_year,
-               list_filter([{', '.join(checks)}], lambda x: x IS NOT NULL) AS problems
+        {_parsed_rows(table, present, "raw_file")}
+        SELECT line, {', '.join(c.name for c in table.columns)}, {birth} AS cpr_birth_year, NOT ({failed}) AS valid
         FROM parsed
+    """
+
+
+def problems_select(table: Table, present: set[str]) -> str:
+    """SELECT line, column_name, value, reason: one row per failed check of the invalid rows of `typed`."""
+    problems = ", ".join(check.problem() for check in checks(table))
+    source = "(SELECT * FROM raw_file WHERE line IN (SELECT line FROM typed WHERE NOT valid))"
+    return f"""
+        {_parsed_rows(table, present, source)}
+        SELECT line, p.column_name, p.value, p.reason
+        FROM (SELECT line, unnest(list_filter([{problems}], lambda x: x IS NOT NULL)) AS p FROM parsed)
     """
 
 
@@ -201,13 +241,14 @@ def duplicate_problems_sql(table: Table) -> str:
     value = " || '|' || ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in shown) if shown else "NULL"
     safe_value = _SAFE_VALUE.format(v=f"({value})") if shown else "NULL"
     return f"""
-        WITH keyed AS (
+        WITH repeated AS (SELECT {key} FROM typed WHERE valid GROUP BY {key} HAVING count(*) > 1),
+        keyed AS (
             SELECT line, {safe_value} AS key_value,
                    count(*) OVER (PARTITION BY {key}) AS n_key,
                    count(*) OVER (PARTITION BY {every}) AS n_same,
                    min(line) OVER (PARTITION BY {key}) AS first_line,
                    string_agg(line::VARCHAR, ', ' ORDER BY line) OVER (PARTITION BY {key}) AS lines
-            FROM typed WHERE len(problems) = 0
+            FROM typed SEMI JOIN repeated USING ({key}) WHERE valid
         )
         SELECT line, '{', '.join(table.key)}' AS column_name, key_value AS value,
                CASE WHEN n_same = n_key THEN 'exact duplicate of line ' || first_line
