@@ -108,17 +108,15 @@ class Check:
         )
 
 
-_problem = Check
-
 
 def _column_problems(column: Column) -> list[Check]:
     v, p = _cell(column.name), column.name
     problems = []
     if column.required:
-        problems.append(_problem(column, f"{v} IS NULL", "required value is missing"))
+        problems.append(Check(column, f"{v} IS NULL", "required value is missing"))
     if column.kind == CITIZEN:
         problems.append(
-            _problem(
+            Check(
                 column,
                 f"regexp_full_match({v}, '[0-9][0-9 -]*') AND NOT is_cpr({v})",
                 "not a valid CPR number: expected DDMMYY-SSSS or DDMMYYSSSS with a real date in the first six "
@@ -127,30 +125,30 @@ def _column_problems(column: Column) -> list[Check]:
         )
     elif column.kind == IDENT:
         problems.append(
-            _problem(column, f"is_cpr({v})", "looks like a CPR number; an id must never be a CPR number")
+            Check(column, f"is_cpr({v})", "looks like a CPR number; an id must never be a CPR number")
         )
     elif column.kind == CODE:
         codes = ", ".join(f"'{c}'" for c in column.codes)
         problems.append(
-            _problem(column, f"{v} IS NOT NULL AND {p} NOT IN ({codes})",
+            Check(column, f"{v} IS NOT NULL AND {p} NOT IN ({codes})",
                      f"unknown code: expected one of {', '.join(column.codes)}")
         )
     elif column.kind == DATE:
         problems.append(
-            _problem(
+            Check(
                 column,
                 f"{v} IS NOT NULL AND ({p} IS NULL OR year({p}) NOT BETWEEN {MIN_YEAR} AND {MAX_YEAR})",
                 f"not a date: expected {DATE_FORMS}",
             )
         )
     elif column.kind == MONTH:
-        problems.append(_problem(column, f"{v} IS NOT NULL AND {p} IS NULL", "not a month: expected YYYY-MM"))
+        problems.append(Check(column, f"{v} IS NOT NULL AND {p} IS NULL", "not a month: expected YYYY-MM"))
     elif column.kind in (DECIMAL, INTEGER):
         what = "a number (decimal comma or point)" if column.kind == DECIMAL else "a whole number"
         problems.append(
-            _problem(column, f"{v} IS NOT NULL AND ({p} IS NULL OR NOT isfinite({p}))", f"not {what}")
+            Check(column, f"{v} IS NOT NULL AND ({p} IS NULL OR NOT isfinite({p}))", f"not {what}")
         )
-        problems.append(_problem(column, f"{p} < 0", "must not be negative"))
+        problems.append(Check(column, f"{p} < 0", "must not be negative"))
     return problems
 
 
@@ -160,11 +158,11 @@ def _table_problems(table: Table) -> list[Check]:
     problems = []
     if {"start_date", "end_date"} <= names:
         problems.append(
-            _problem(table.column("end_date"), "end_date < start_date", "end_date is before start_date")
+            Check(table.column("end_date"), "end_date < start_date", "end_date is before start_date")
         )
     if {"end_date", "end_reason"} <= names:
         problems.append(
-            _problem(
+            Check(
                 table.column("end_reason"),
                 "(end_reason IS NULL) <> (cell_end_date IS NULL)",
                 "end_reason must be given exactly when end_date is",
@@ -172,7 +170,7 @@ def _table_problems(table: Table) -> list[Check]:
         )
     if "birth_year" in names:
         problems.append(
-            _problem(
+            Check(
                 table.column("birth_year"),
                 f"birth_year NOT BETWEEN {MIN_BIRTH_YEAR} AND year(current_date)",
                 f"not a plausible birth year: expected {MIN_BIRTH_YEAR} to this year",
