@@ -229,3 +229,17 @@ def test_notes_and_hidden_files_in_a_delivery_folder_are_not_data(tmp_path):
     write_drop(tmp_path / "raw", "2021Q3", ".DS_Store", "\0")
     outcomes, _ = run(tmp_path)
     assert [o.delivery.display for o in outcomes] == ["2021Q3/851_courses.csv"]
+
+
+def test_every_quarantine_reason_reads_in_danish_too(tmp_path):
+    text = COURSES_HEADER + "".join(line + "\n" for line, *_ in BAD_COURSES) + GOOD_COURSE + GOOD_COURSE
+    text += "c1,K-1,X,82a\n"
+    write_drop(tmp_path / "raw", "2021Q3", "851_courses.csv", text)
+    _, out = run(tmp_path)
+    reasons = rows(out, "quarantine", "DISTINCT reason_code, reason, reason_da", order="1")
+    assert {code for code, _, _ in reasons} >= {"unknown_code", "not_date", "missing", "end_before_start",
+                                                 "end_reason_mismatch", "not_integer", "implausible_birth_year",
+                                                 "not_cpr", "id_is_cpr", "exact_duplicate", "malformed_line"}
+    for code, english, danish in reasons:
+        assert english and danish and english != danish, code
+    assert ("unknown_code", "unknown code: expected one of 82a, 82b", "ukendt kode: forventede en af 82a, 82b") in reasons

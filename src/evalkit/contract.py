@@ -223,7 +223,9 @@ QUARANTINE_COLUMNS = (
     ("source_line", "BIGINT"),
     ("column_name", "VARCHAR"),
     ("value", "VARCHAR"),
+    ("reason_code", "VARCHAR"),
     ("reason", "VARCHAR"),
+    ("reason_da", "VARCHAR"),
 )
 
 

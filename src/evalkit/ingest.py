@@ -17,6 +17,7 @@ import duckdb
 from . import contract
 from .contract import CITIZEN, TABLES, Table
 from .dialect import UTF8, UTF8_BOM, WINDOWS_1252, FileProblem, read_header, utf8_source
+from .messages import sql_reason
 from .pseudonym import hmac_pads, hmac_sql
 from .validation import MACROS, duplicate_problems_sql, problems_select, typed_select
 
@@ -212,7 +213,9 @@ def ingest_file(session: Session, delivery: Delivery) -> FileOutcome:
             SELECT * FROM ({problems_select(table, set(positions))})
             UNION ALL SELECT * FROM ({duplicate_problems_sql(table)})
             UNION ALL
-            SELECT line, NULL, NULL, 'malformed CSV line: ' || string_agg(DISTINCT error_message, '; ')
+            SELECT line, NULL, NULL, 'malformed_line',
+                   {sql_reason("malformed_line", "en", detail="string_agg(DISTINCT error_message, '; ')")},
+                   {sql_reason("malformed_line", "da", detail="string_agg(DISTINCT error_message, '; ')")}
             FROM reject_errors GROUP BY line"""
     )
     _stage_rows(session, delivery)
@@ -239,7 +242,8 @@ def _stage_rows(session: Session, delivery: Delivery) -> None:
     )
     session.con.execute(
         f"""INSERT INTO {QUARANTINE}
-            SELECT $quarter, $source_file, $kommunekode, $table_name, line, column_name, value, reason
+            SELECT $quarter, $source_file, $kommunekode, $table_name, line, column_name, value, reason_code,
+                   reason, reason_da
             FROM file_problems ORDER BY line""",
         {"kommunekode": delivery.kommunekode, "quarter": delivery.quarter, "source_file": delivery.display,
          "table_name": table.name},

@@ -2,8 +2,8 @@
 
 `typed_select(table, present)` builds one SELECT over the raw all-VARCHAR table `raw_file` (columns named by
 the contract, plus `line`). It yields, per row, `line`, one parsed column per contract column and `valid`.
-`problems_select` lists {column_name, value, reason} for the invalid rows. Duplicate keys are a property of the
-file, not of a row, and are found afterwards in `duplicate_problems_sql`.
+`problems_select` lists {column_name, value, reason_code, reason, reason_da} for the invalid rows. Duplicate
+keys are a property of the file, not of a row, and are found afterwards in `duplicate_problems_sql`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from .contract import (
     Column,
     Table,
 )
+from .messages import sql_reason
 
 # Shown instead of a cell that may hold a CPR number: the line and column locate it in the raw file.
 _SAFE_VALUE = "CASE WHEN regexp_matches({v}, '[0-9]{{6}}-?[0-9]{{4}}') THEN NULL ELSE left({v}, 200) END"
@@ -50,7 +51,6 @@ CREATE OR REPLACE TEMP MACRO normalise_code(v) AS
     regexp_replace(trim(replace(lower(v), '§', '')), '[\s-]+', '_', 'g');
 """
 
-DATE_FORMS = "YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY"
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MIN_BIRTH_YEAR = 1880
 
@@ -90,21 +90,23 @@ def _parsed(column: Column) -> str:
 
 @dataclass(frozen=True)
 class Check:
-    """A condition that makes a row unloadable, with the column and the reason it is reported under."""
+    """A condition that makes a row unloadable, the column it is reported under and its reason code."""
 
     column: Column
     condition: str
-    reason: str
+    code: str
+    params: tuple[tuple[str, str], ...] = ()
 
     def failed(self) -> str:
         return f"coalesce({self.condition}, false)"
 
     def problem(self) -> str:
         value = "NULL" if self.column.kind == CITIZEN else _SAFE_VALUE.format(v=_cell(self.column.name))
-        reason = self.reason.replace("'", "''")
+        params = {name: f"'{text}'" for name, text in self.params}
         return (
             f"CASE WHEN {self.failed()} THEN {{'column_name': '{self.column.name}', 'value': {value}, "
-            f"'reason': '{reason}'}} END"
+            f"'reason_code': '{self.code}', 'reason': {sql_reason(self.code, 'en', **params)}, "
+            f"'reason_da': {sql_reason(self.code, 'da', **params)}}} END"
         )
 
 
@@ -113,42 +115,39 @@ def _column_problems(column: Column) -> list[Check]:
     v, p = _cell(column.name), column.name
     problems = []
     if column.required:
-        problems.append(Check(column, f"{v} IS NULL", "required value is missing"))
+        problems.append(Check(column, f"{v} IS NULL", "missing"))
     if column.kind == CITIZEN:
         problems.append(
             Check(
                 column,
                 f"regexp_full_match({v}, '[0-9][0-9 -]*') AND NOT is_cpr({v})",
-                "not a valid CPR number: expected DDMMYY-SSSS or DDMMYYSSSS with a real date in the first six "
-                "digits (a value with letters is taken as an already pseudonymised key)",
+                "not_cpr",
             )
         )
     elif column.kind == IDENT:
         problems.append(
-            Check(column, f"is_cpr({v})", "looks like a CPR number; an id must never be a CPR number")
+            Check(column, f"is_cpr({v})", "id_is_cpr")
         )
     elif column.kind == CODE:
         codes = ", ".join(f"'{c}'" for c in column.codes)
         problems.append(
-            Check(column, f"{v} IS NOT NULL AND {p} NOT IN ({codes})",
-                     f"unknown code: expected one of {', '.join(column.codes)}")
+            Check(column, f"{v} IS NOT NULL AND {p} NOT IN ({codes})", "unknown_code",
+                  (("codes", ", ".join(column.codes)),))
         )
     elif column.kind == DATE:
         problems.append(
             Check(
                 column,
                 f"{v} IS NOT NULL AND ({p} IS NULL OR year({p}) NOT BETWEEN {MIN_YEAR} AND {MAX_YEAR})",
-                f"not a date: expected {DATE_FORMS}",
+                "not_date",
             )
         )
     elif column.kind == MONTH:
-        problems.append(Check(column, f"{v} IS NOT NULL AND {p} IS NULL", "not a month: expected YYYY-MM"))
+        problems.append(Check(column, f"{v} IS NOT NULL AND {p} IS NULL", "not_month"))
     elif column.kind in (DECIMAL, INTEGER):
-        what = "a number (decimal comma or point)" if column.kind == DECIMAL else "a whole number"
-        problems.append(
-            Check(column, f"{v} IS NOT NULL AND ({p} IS NULL OR NOT isfinite({p}))", f"not {what}")
-        )
-        problems.append(Check(column, f"{p} < 0", "must not be negative"))
+        code = "not_decimal" if column.kind == DECIMAL else "not_integer"
+        problems.append(Check(column, f"{v} IS NOT NULL AND ({p} IS NULL OR NOT isfinite({p}))", code))
+        problems.append(Check(column, f"{p} < 0", "negative"))
     return problems
 
 
@@ -158,14 +157,14 @@ def _table_problems(table: Table) -> list[Check]:
     problems = []
     if {"start_date", "end_date"} <= names:
         problems.append(
-            Check(table.column("end_date"), "end_date < start_date", "end_date is before start_date")
+            Check(table.column("end_date"), "end_date < start_date", "end_before_start")
         )
     if {"end_date", "end_reason"} <= names:
         problems.append(
             Check(
                 table.column("end_reason"),
                 "(end_reason IS NULL) <> (cell_end_date IS NULL)",
-                "end_reason must be given exactly when end_date is",
+                "end_reason_mismatch",
             )
         )
     if "birth_year" in names:
@@ -173,7 +172,8 @@ def _table_problems(table: Table) -> list[Check]:
             Check(
                 table.column("birth_year"),
                 f"birth_year NOT BETWEEN {MIN_BIRTH_YEAR} AND year(current_date)",
-                f"not a plausible birth year: expected {MIN_BIRTH_YEAR} to this year",
+                "implausible_birth_year",
+                (("low", str(MIN_BIRTH_YEAR)),),
             )
         )
     return problems
@@ -222,7 +222,7 @@ def problems_select(table: Table, present: set[str]) -> str:
     source = "(SELECT * FROM raw_file WHERE line IN (SELECT line FROM typed WHERE NOT valid))"
     return f"""
         {_parsed_rows(table, present, source)}
-        SELECT line, p.column_name, p.value, p.reason
+        SELECT line, p.column_name, p.value, p.reason_code, p.reason, p.reason_da
         FROM (SELECT line, unnest(list_filter([{problems}], lambda x: x IS NOT NULL)) AS p FROM parsed)
     """
 
@@ -249,9 +249,11 @@ def duplicate_problems_sql(table: Table) -> str:
             FROM typed SEMI JOIN repeated USING ({key}) WHERE valid
         )
         SELECT line, '{', '.join(table.key)}' AS column_name, key_value AS value,
-               CASE WHEN n_same = n_key THEN 'exact duplicate of line ' || first_line
-                    ELSE 'the key occurs on lines ' || lines || ' with different values; '
-                         || 'none of them is loaded' END AS reason
+               CASE WHEN n_same = n_key THEN 'exact_duplicate' ELSE 'conflicting_key' END AS reason_code,
+               CASE WHEN n_same = n_key THEN {sql_reason("exact_duplicate", "en", first_line="first_line")}
+                    ELSE {sql_reason("conflicting_key", "en", lines="lines")} END AS reason,
+               CASE WHEN n_same = n_key THEN {sql_reason("exact_duplicate", "da", first_line="first_line")}
+                    ELSE {sql_reason("conflicting_key", "da", lines="lines")} END AS reason_da
         FROM keyed
         WHERE n_key > 1 AND NOT (n_same = n_key AND line = first_line)
     """
