@@ -199,7 +199,7 @@ def test_quarantine_never_copies_a_cpr_number(tmp_path):
     [
         ("851_kurser.csv", "x\n", "2021Q3/851_kurser.csv: unknown table 'kurser'"),
         ("aalborg_courses.csv", "x\n", "2021Q3/aalborg_courses.csv: the file name must be"),
-        ("851_courses.xls", "x\n", "2021Q3/851_courses.xls: not a CSV file"),
+        ("851_courses.xls", "x\n", "2021Q3/851_courses.xls: not a CSV or Excel file"),
         ("851_courses.csv", "citizen_id;paragraph;start_date\nK-1;82a;2021-01-01\n",
          "2021Q3/851_courses.csv: missing column(s) course_id (or forloeb_id)"),
         ("851_courses.csv", "", "2021Q3/851_courses.csv: the file is empty"),
@@ -243,3 +243,39 @@ def test_every_quarantine_reason_reads_in_danish_too(tmp_path):
     for code, english, danish in reasons:
         assert english and danish and english != danish, code
     assert ("unknown_code", "unknown code: expected one of 82a, 82b", "ukendt kode: forventede en af 82a, 82b") in reasons
+
+
+def test_an_excel_workbook_is_read_through_the_same_validation(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Forløb_ID", "CPR", "Paragraf", "Startdato", "Slutdato", "Afslutningsårsag", "Timer"])
+    sheet.append(["c1", "010190-1234", "82a", dt.datetime(2021, 4, 1), dt.datetime(2021, 6, 30), "completed", 2.0])
+    sheet.append([None] * 7)  # a formatted but empty row, as Excel leaves them
+    sheet.append(["c2", "K-2", "82x", dt.date(2021, 4, 2), None, None, None])
+    path = tmp_path / "raw" / "2021Q3" / "851_courses.xlsx"
+    path.parent.mkdir(parents=True)
+    workbook.save(path)
+    outcomes, out = run(tmp_path)
+    assert (outcomes[0].encoding, outcomes[0].rows_read, outcomes[0].rows_loaded) == ("xlsx", 2, 1)
+    assert rows(out, "courses", "course_id, citizen_key, birth_year, end_date") == [
+        ("c1", key_of("0101901234"), 1990, dt.date(2021, 6, 30))
+    ]
+    assert rows(out, "quarantine", "column_name, value") == [("paragraph", "82x")]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "course_id;citizen_id\n".encode("utf-16"),
+        b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 30,
+    ],
+    ids=["utf-16", "workbook-renamed-csv"],
+)
+def test_a_file_that_is_not_text_csv_is_refused_with_a_plain_message(tmp_path, content):
+    path = tmp_path / "raw" / "2021Q3" / "851_courses.csv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    with pytest.raises(IngestError, match="851_courses.csv: is not a text CSV file"):
+        run(tmp_path)

@@ -1,9 +1,9 @@
-"""Reading a delivered CSV file's dialect: encoding, separator, header, and a UTF-8 stream of it for DuckDB.
+"""Reading a delivered file's dialect (encoding, separator, header) and handing DuckDB a UTF-8 CSV stream of it.
 
 DuckDB reads UTF-8 natively; Windows-1252 (what Danish Excel writes) needs DuckDB's `encodings` extension, which
 cannot be downloaded on an offline machine, and its `latin-1` reader rejects the bytes 0x80-0x9F where
-Windows-1252 keeps `€`, `–` and curly quotes. So such a file is transcoded on the fly and handed to DuckDB through
-a named pipe: nothing transcoded (a CPR number, say) ever lands on disk.
+Windows-1252 keeps `€`, `–` and curly quotes. So such a file, and likewise an Excel workbook, is converted on the
+fly and handed to DuckDB through a named pipe: nothing converted (a CPR number, say) ever lands on disk.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import datetime as dt
+import io
 import os
 import tempfile
 import threading
@@ -21,6 +23,7 @@ from pathlib import Path
 UTF8 = "utf-8"
 UTF8_BOM = "utf-8-sig"
 WINDOWS_1252 = "windows-1252"
+XLSX = "xlsx"
 DELIMITERS = (";", ",", "\t")
 _HEADER_BYTES = 1 << 16
 _CHUNK = 1 << 20
@@ -48,13 +51,21 @@ codecs.register_error("evalkit_cp1252", _cp1252_or_latin1)
 class Header:
     names: tuple[str, ...]
     delimiter: str
-    bom: bool
+    encoding: str  # UTF8, UTF8_BOM or XLSX; a CSV found not to be UTF-8 is re-read as WINDOWS_1252
 
 
 def read_header(path: Path, display: str) -> Header:
-    """Header names and separator, from the file's first line (a header never spans lines)."""
+    """Header names and separator, from the file's first line (a header never spans lines) or first sheet row."""
+    if path.suffix.lower() == ".xlsx":
+        return Header(_xlsx_header(path, display), ",", XLSX)
     with open(path, "rb") as handle:
         head = handle.read(_HEADER_BYTES)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\0" in head.split(b"\n", 1)[0]:
+        raise FileProblem(
+            display,
+            "is not a text CSV file (UTF-16, or a spreadsheet saved under a .csv name); "
+            "save it as CSV (UTF-8 or Windows-1252) or deliver it as .xlsx",
+        )
     bom = head.startswith(codecs.BOM_UTF8)
     if bom:
         head = head[len(codecs.BOM_UTF8) :]
@@ -67,33 +78,90 @@ def read_header(path: Path, display: str) -> Header:
         text = first.decode(WINDOWS_1252, errors="evalkit_cp1252")
     delimiter = max(DELIMITERS, key=text.count)
     names = next(csv.reader([text], delimiter=delimiter))
-    return Header(names=tuple(names), delimiter=delimiter, bom=bom)
+    return Header(names=tuple(names), delimiter=delimiter, encoding=UTF8_BOM if bom else UTF8)
 
 
-def _pump_transcoded(source: Path, fifo: str, failure: list[BaseException]) -> None:
+def _cp1252_as_utf8(path: Path) -> Iterator[bytes]:
     decoder = codecs.getincrementaldecoder(WINDOWS_1252)(errors="evalkit_cp1252")
+    with open(path, "rb") as raw:
+        while chunk := raw.read(_CHUNK):
+            yield decoder.decode(chunk).encode(UTF8)
+    yield decoder.decode(b"", final=True).encode(UTF8)
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    """The first sheet's rows as text cells; wholly empty rows (Excel's formatted blanks) are left out."""
+    import openpyxl  # only needed for workbooks
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        with open(source, "rb") as raw, open(fifo, "wb") as out:
-            while chunk := raw.read(_CHUNK):
-                out.write(decoder.decode(chunk).encode(UTF8))
-            out.write(decoder.decode(b"", final=True).encode(UTF8))
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            cells = [_xlsx_text(value) for value in row]
+            if any(cells):
+                yield cells
+    finally:
+        workbook.close()
+
+
+def _xlsx_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _xlsx_header(path: Path, display: str) -> tuple[str, ...]:
+    try:
+        first = next(_xlsx_rows(path), None)
+    except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
+        raise FileProblem(display, f"cannot be opened as an Excel workbook (.xlsx): {error}") from error
+    if first is None:
+        raise FileProblem(display, "the workbook's first sheet is empty; expected a header row")
+    return tuple(first)
+
+
+def _xlsx_as_csv(path: Path) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for index, row in enumerate(_xlsx_rows(path)):
+        writer.writerow(row)
+        if index % 1000 == 999:
+            yield buffer.getvalue().encode(UTF8)
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode(UTF8)
+
+
+def _pump(chunks: Iterator[bytes], fifo: str, failure: list[BaseException]) -> None:
+    try:
+        with open(fifo, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
     except BrokenPipeError:
         pass  # the reader stopped early; its own error is what matters
     except BaseException as error:  # noqa: BLE001 - reported to the reading thread
         failure.append(error)
 
 
+_CONVERTERS = {WINDOWS_1252: _cp1252_as_utf8, XLSX: _xlsx_as_csv}
+
+
 @contextlib.contextmanager
 def utf8_source(path: Path, encoding: str) -> Iterator[str]:
-    """A path DuckDB can read as UTF-8: the file itself, or a named pipe fed with its transcoded bytes."""
-    if encoding != WINDOWS_1252:
+    """A path DuckDB can read as UTF-8 CSV: the file itself, or a named pipe fed with its converted bytes."""
+    if encoding not in _CONVERTERS:
         yield str(path)
         return
     folder = tempfile.mkdtemp(prefix="evalkit-")
-    fifo = os.path.join(folder, "transcoded.csv")
+    fifo = os.path.join(folder, "converted.csv")
     os.mkfifo(fifo, 0o600)
     failure: list[BaseException] = []
-    pump = threading.Thread(target=_pump_transcoded, args=(path, fifo, failure), daemon=True)
+    pump = threading.Thread(target=_pump, args=(_CONVERTERS[encoding](path), fifo, failure), daemon=True)
     pump.start()
     try:
         yield fifo

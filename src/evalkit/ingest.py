@@ -16,13 +16,14 @@ import duckdb
 
 from . import contract
 from .contract import CITIZEN, TABLES, Table
-from .dialect import UTF8, UTF8_BOM, WINDOWS_1252, FileProblem, read_header, utf8_source
+from .dialect import WINDOWS_1252, XLSX, FileProblem, read_header, utf8_source
 from .messages import sql_reason
 from .pseudonym import hmac_pads, hmac_sql
 from .validation import MACROS, duplicate_problems_sql, problems_select, typed_select
 
 # Files a delivery folder may hold besides the data: notes and the lock files office programs leave behind.
 _IGNORED_SUFFIXES = {".md", ".txt"}
+DATA_SUFFIXES = (".csv", ".xlsx")
 _CPR_LIKE = re.compile(r"\b\d{6}-?\d{4}\b")
 
 QUARANTINE = "quarantine"
@@ -65,19 +66,19 @@ class FileOutcome:
     ignored_columns: list[str] = field(default_factory=list)
 
 
-def _is_ignorable(path: Path) -> bool:
+def is_ignorable(path: Path) -> bool:
     return path.name.startswith((".", "~$")) or path.suffix.lower() in _IGNORED_SUFFIXES
 
 
 def classify(path: Path, quarter: str, display: str) -> Delivery:
     """Read municipality and table from `<kommunekode>_<table>.csv`, or say what is wrong with the name."""
-    if path.suffix.lower() != ".csv":
-        raise FileProblem(display, "not a CSV file: expected <kommunekode>_<table>.csv")
+    if path.suffix.lower() not in DATA_SUFFIXES:
+        raise FileProblem(display, "not a CSV or Excel file: expected <kommunekode>_<table>.csv (or .xlsx)")
     match = contract.FILE_PATTERN.match(path.stem.lower())
     if not match:
         raise FileProblem(
             display,
-            "the file name must be <kommunekode>_<table>.csv with a three-digit municipality code, "
+            "the file name must be <kommunekode>_<table>.csv (or .xlsx) with a three-digit municipality code, "
             "e.g. 851_courses.csv",
         )
     kommunekode, table_name = match.groups()
@@ -97,7 +98,7 @@ def quarter_deliveries(raw_dir: Path, quarter: str) -> list[Delivery]:
         raise IngestError(f"{folder}: no such delivery folder")
     deliveries, problems = [], []
     for path in sorted(folder.iterdir()):
-        if path.is_dir() or _is_ignorable(path):
+        if path.is_dir() or is_ignorable(path):
             continue
         try:
             deliveries.append(classify(path, quarter, f"{quarter}/{path.name}"))
@@ -195,10 +196,11 @@ def ingest_file(session: Session, delivery: Delivery) -> FileOutcome:
     con = session.con
     header = read_header(delivery.path, delivery.display)
     positions, ignored = _column_map(delivery, header.names)
-    encoding = UTF8_BOM if header.bom else UTF8
+    encoding = header.encoding
     try:
-        _read_raw(con, str(delivery.path), header.delimiter, positions)
-        if _has_encoding_rejects(con):
+        with utf8_source(delivery.path, encoding) as source:
+            _read_raw(con, source, header.delimiter, positions)
+        if encoding != XLSX and _has_encoding_rejects(con):
             encoding = WINDOWS_1252
             with utf8_source(delivery.path, WINDOWS_1252) as source:
                 _read_raw(con, source, header.delimiter, positions)
