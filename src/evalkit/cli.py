@@ -17,6 +17,7 @@ DELEGATED = {
     "tables": "evalkit.tables",
     "synth": "evalkit.synth",
     "reproduce": "evalkit.reproduce",
+    "validate": "evalkit.validate",
 }
 
 

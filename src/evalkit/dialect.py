@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .messages import file_problem
+
 UTF8 = "utf-8"
 UTF8_BOM = "utf-8-sig"
 WINDOWS_1252 = "windows-1252"
@@ -30,12 +32,14 @@ _CHUNK = 1 << 20
 
 
 class FileProblem(Exception):
-    """A file that cannot be used at all. The message names the file and what is wrong."""
+    """A file that cannot be used at all: `str()` names the file and what is wrong (messages.FILE_PROBLEMS)."""
 
-    def __init__(self, path: str, problem: str):
-        super().__init__(f"{path}: {problem}")
-        self.path = path
-        self.problem = problem
+    def __init__(self, path: str, code: str, **params: object):
+        self.path, self.code, self.params = path, code, params
+        super().__init__(f"{path}: {self.problem()}")
+
+    def problem(self, language: str = "en") -> str:
+        return file_problem(self.code, language, **self.params)
 
 
 def _cp1252_or_latin1(error: UnicodeDecodeError):
@@ -61,17 +65,13 @@ def read_header(path: Path, display: str) -> Header:
     with open(path, "rb") as handle:
         head = handle.read(_HEADER_BYTES)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\0" in head.split(b"\n", 1)[0]:
-        raise FileProblem(
-            display,
-            "is not a text CSV file (UTF-16, or a spreadsheet saved under a .csv name); "
-            "save it as CSV (UTF-8 or Windows-1252) or deliver it as .xlsx",
-        )
+        raise FileProblem(display, "not_text")
     bom = head.startswith(codecs.BOM_UTF8)
     if bom:
         head = head[len(codecs.BOM_UTF8) :]
     first = head.split(b"\n", 1)[0].rstrip(b"\r")
     if not first.strip():
-        raise FileProblem(display, "the file is empty or its first line is blank; expected a header row")
+        raise FileProblem(display, "empty")
     try:
         text = first.decode(UTF8)
     except UnicodeDecodeError:
@@ -119,9 +119,9 @@ def _xlsx_header(path: Path, display: str) -> tuple[str, ...]:
     try:
         first = next(_xlsx_rows(path), None)
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
-        raise FileProblem(display, f"cannot be opened as an Excel workbook (.xlsx): {error}") from error
+        raise FileProblem(display, "unreadable_xlsx", detail=str(error)) from error
     if first is None:
-        raise FileProblem(display, "the workbook's first sheet is empty; expected a header row")
+        raise FileProblem(display, "empty_sheet")
     return tuple(first)
 
 

@@ -73,19 +73,13 @@ def is_ignorable(path: Path) -> bool:
 def classify(path: Path, quarter: str, display: str) -> Delivery:
     """Read municipality and table from `<kommunekode>_<table>.csv`, or say what is wrong with the name."""
     if path.suffix.lower() not in DATA_SUFFIXES:
-        raise FileProblem(display, "not a CSV or Excel file: expected <kommunekode>_<table>.csv (or .xlsx)")
+        raise FileProblem(display, "not_data_file")
     match = contract.FILE_PATTERN.match(path.stem.lower())
     if not match:
-        raise FileProblem(
-            display,
-            "the file name must be <kommunekode>_<table>.csv (or .xlsx) with a three-digit municipality code, "
-            "e.g. 851_courses.csv",
-        )
+        raise FileProblem(display, "bad_name")
     kommunekode, table_name = match.groups()
     if table_name not in TABLES:
-        raise FileProblem(
-            display, f"unknown table {table_name!r}: expected one of {', '.join(TABLES)}"
-        )
+        raise FileProblem(display, "unknown_table", table=table_name, tables=", ".join(TABLES))
     return Delivery(path, display, quarter, kommunekode, TABLES[table_name])
 
 
@@ -104,18 +98,26 @@ def quarter_deliveries(raw_dir: Path, quarter: str) -> list[Delivery]:
             deliveries.append(classify(path, quarter, f"{quarter}/{path.name}"))
         except FileProblem as problem:
             problems.append(str(problem))
-    seen: dict[tuple[str, str], str] = {}
-    for delivery in deliveries:
-        slot = (delivery.kommunekode, delivery.table.name)
-        if slot in seen:
-            problems.append(
-                f"{delivery.display}: {seen[slot]} already holds the {slot[1]} of municipality {slot[0]} "
-                "for this quarter; deliver one file per municipality and table"
-            )
-        seen[slot] = delivery.display
+    problems += [str(problem) for problem in second_files(deliveries)]
     if problems:
         raise IngestError("\n".join(problems))
     return deliveries
+
+
+def second_files(deliveries: list[Delivery]) -> list[FileProblem]:
+    """A problem for each file whose folder already has a file for the same municipality and table."""
+    first: dict[tuple, Delivery] = {}
+    problems = []
+    for delivery in deliveries:
+        slot = (delivery.path.parent.resolve(), delivery.kommunekode, delivery.table.name)
+        if slot in first:
+            problems.append(
+                FileProblem(delivery.display, "second_file", other=first[slot].display, table=delivery.table.name,
+                            kommunekode=delivery.kommunekode)
+            )
+        else:
+            first[slot] = delivery
+    return problems
 
 
 def discover_quarters(raw_dir: Path) -> list[str]:
@@ -137,8 +139,7 @@ def _column_map(delivery: Delivery, names: tuple[str, ...]) -> tuple[list[str], 
             continue
         if canonical in seen:
             raise FileProblem(
-                delivery.display,
-                f"columns {seen[canonical]!r} and {name.strip()!r} both mean {canonical}; keep one",
+                delivery.display, "duplicate_column", first=seen[canonical], second=name.strip(), column=canonical
             )
         seen[canonical] = name.strip()
         positions.append(canonical)
@@ -148,10 +149,7 @@ def _column_map(delivery: Delivery, names: tuple[str, ...]) -> tuple[list[str], 
             f"{c} (or {', '.join(delivery.table.column(c).aliases)})" if delivery.table.column(c).aliases else c
             for c in missing
         )
-        raise FileProblem(
-            delivery.display,
-            f"missing column(s) {aliases} in the header of a {delivery.table.name} file",
-        )
+        raise FileProblem(delivery.display, "missing_columns", columns=aliases, table=delivery.table.name)
     return positions, ignored
 
 
@@ -205,7 +203,7 @@ def ingest_file(session: Session, delivery: Delivery) -> FileOutcome:
             with utf8_source(delivery.path, WINDOWS_1252) as source:
                 _read_raw(con, source, header.delimiter, positions)
     except duckdb.Error as error:
-        raise FileProblem(delivery.display, f"cannot be read as CSV: {scrub(str(error))}") from error
+        raise FileProblem(delivery.display, "unreadable_csv", detail=scrub(str(error))) from error
     _number_lines(con)
 
     table = delivery.table

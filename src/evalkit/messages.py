@@ -44,6 +44,63 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 
 
+# Why a whole file cannot be used: code -> (English, Danish).
+FILE_PROBLEMS: dict[str, tuple[str, str]] = {
+    "not_data_file": (
+        "not a CSV or Excel file: expected <kommunekode>_<table>.csv (or .xlsx)",
+        "ikke en CSV- eller Excel-fil: forventede <kommunekode>_<tabel>.csv (eller .xlsx)",
+    ),
+    "bad_name": (
+        "the file name must be <kommunekode>_<table>.csv (or .xlsx) with a three-digit municipality code, "
+        "e.g. 851_courses.csv",
+        "filnavnet skal være <kommunekode>_<tabel>.csv (eller .xlsx) med en trecifret kommunekode, "
+        "fx 851_courses.csv",
+    ),
+    "unknown_table": (
+        "unknown table {table!r}: expected one of {tables}",
+        "ukendt tabel {table!r}: forventede en af {tables}",
+    ),
+    "missing_columns": (
+        "missing column(s) {columns} in the header of a {table} file",
+        "kolonne(r) mangler i overskriftsrækken i en {table}-fil: {columns}",
+    ),
+    "duplicate_column": (
+        "columns {first!r} and {second!r} both mean {column}; keep one",
+        "kolonnerne {first!r} og {second!r} betyder begge {column}; behold én",
+    ),
+    "empty": (
+        "the file is empty or its first line is blank; expected a header row",
+        "filen er tom, eller dens første linje er blank; forventede en overskriftsrække",
+    ),
+    "not_text": (
+        "is not a text CSV file (UTF-16, or a spreadsheet saved under a .csv name); save it as CSV "
+        "(UTF-8 or Windows-1252) or deliver it as .xlsx",
+        "er ikke en tekst-CSV-fil (UTF-16, eller et regneark gemt med .csv-navn); gem den som CSV "
+        "(UTF-8 eller Windows-1252) eller aflever den som .xlsx",
+    ),
+    "unreadable_csv": ("cannot be read as CSV: {detail}", "kan ikke læses som CSV: {detail}"),
+    "unreadable_xlsx": (
+        "cannot be opened as an Excel workbook (.xlsx): {detail}",
+        "kan ikke åbnes som Excel-projektmappe (.xlsx): {detail}",
+    ),
+    "empty_sheet": (
+        "the workbook's first sheet is empty; expected a header row",
+        "projektmappens første ark er tomt; forventede en overskriftsrække",
+    ),
+    "second_file": (
+        "{other} already holds the {table} of municipality {kommunekode} for this quarter; deliver one file per "
+        "municipality and table",
+        "{other} indeholder allerede kommune {kommunekode}s {table} for dette kvartal; aflever én fil pr. kommune "
+        "og tabel",
+    ),
+}
+
+
+def file_problem(code: str, language: str = "en", **params: object) -> str:
+    english, danish = FILE_PROBLEMS[code]
+    return (danish if language == "da" else english).format(**params)
+
+
 def reason(code: str, language: str = "en", **params: object) -> str:
     english, danish = REASONS[code]
     return (danish if language == "da" else english).format(**params)
