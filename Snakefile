@@ -14,6 +14,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/warehouse.smk"
+include: "workflow/rules/data_quality.smk"
 
 
 # The default target must be defined here: Snakemake takes it from the top-level Snakefile only.

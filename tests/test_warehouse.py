@@ -63,7 +63,7 @@ def test_an_empty_raw_folder_gives_an_empty_warehouse_with_every_table(tmp_path)
     con = build(tmp_path)
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert tables == {"courses", "services", "shadow", "milestones", "housing_support", "contacts", "staff_hours",
-                      "quarantine", "ingest_log", "superseded"}
+                      "quarantine", "ingest_log", "superseded", "delivery_changes", "data_quality"}
 
 
 def test_accounting_that_does_not_add_up_fails_the_build(tmp_path):
@@ -75,3 +75,20 @@ def test_accounting_that_does_not_add_up_fails_the_build(tmp_path):
     with pytest.raises(AccountingError, match="2021Q3/851_courses.csv: read 2, loaded 1, quarantined 1"):
         build_warehouse([quarter], tmp_path / "processed" / "again.duckdb")
     assert not (tmp_path / "processed" / "again.duckdb").exists()
+
+
+def test_data_quality_counts_what_each_delivery_brought_and_changed(tmp_path):
+    raw = tmp_path / "raw"
+    write_drop(raw, "2021Q2", "851_courses.csv", HEADER + "c1,K-1,82a,2021-04-01,,\n"
+               "c2,K-2,82b,2021-04-01,2021-05-01,completed\nc4,K-4,82a,2021-04-01,,\nc5,K-5,82z,2021-04-01,,\n")
+    write_drop(raw, "2021Q3", "851_courses.csv", HEADER + "c1,K-1,82a,2021-04-01,2021-08-01,completed\n"
+               "c2,K-2,82b,2021-04-01,2021-05-01,completed\nc3,K-3,82a,2021-07-01,,\nc4,K-4,82b,2021-04-01,,\n")
+    con = build(tmp_path)
+    quality = con.execute(
+        "SELECT quarter, rows_delivered, rows_loaded, rows_quarantined, new_rows, changed_rows, unchanged_rows,"
+        " courses_closed, replaced_by_newer_quarter FROM data_quality ORDER BY quarter"
+    ).fetchall()
+    assert quality == [
+        ("2021Q2", 4, 3, 1, 3, 0, 0, 0, 3),  # c1, c2, c4 new; all three replaced in 2021Q3; c5 quarantined
+        ("2021Q3", 4, 4, 0, 1, 2, 1, 1, 0),  # c3 new; c1 (closed) and c4 (corrected) changed; c2 repeated
+    ]

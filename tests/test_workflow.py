@@ -110,3 +110,14 @@ def test_the_workflow_lints_clean():
     run = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Congratulations, your workflow is in a good condition" in run.stdout + run.stderr
+
+
+def test_every_run_writes_a_data_quality_report_per_delivery(workspace):
+    tmp_path, config = workspace
+    snakemake(config, "data_quality")
+    report = (tmp_path / "results" / "data_quality" / "2021Q3.md").read_text()
+    assert report.startswith("# Datakvalitet: leverancen 2021Q3")
+    # 2021Q3 re-delivers c1 (ended now) and adds a services file with one bad CPR number.
+    assert "| forløb | 1 | 1 | 1 | 0 | 0 | 1 | 0 | 1 | 0 |" in report
+    assert "| visiterede indsatser | citizen_id | ikke et gyldigt CPR-nummer" in report
+    assert (tmp_path / "results" / "data_quality" / "2021Q2.md").exists()

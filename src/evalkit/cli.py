@@ -18,6 +18,7 @@ DELEGATED = {
     "synth": "evalkit.synth",
     "reproduce": "evalkit.reproduce",
     "validate": "evalkit.validate",
+    "data-quality": "evalkit.data_quality",
 }
 
 

@@ -37,6 +37,48 @@ def _load(con: duckdb.DuckDBPyConnection, name: str, columns, quarter_dirs: list
         con.execute(f"INSERT INTO {name} SELECT {names} FROM {_sources(quarter_dirs, name)}")
 
 
+DELIVERY_CHANGES_COLUMNS = (
+    ("quarter", "VARCHAR"),
+    ("kommunekode", "VARCHAR"),
+    ("table_name", "VARCHAR"),
+    ("new_rows", "BIGINT"),
+    ("changed_rows", "BIGINT"),
+    ("unchanged_rows", "BIGINT"),
+    ("courses_closed", "BIGINT"),
+)
+
+
+def _record_changes(con: duckdb.DuckDBPyConnection, table: contract.Table) -> None:
+    """Per delivery: rows whose key is new, rows that change or repeat the previous quarter's version, and (for
+    courses) courses delivered open before and ended now."""
+    key = ", ".join(table.warehouse_key)
+    content = ", ".join(name for name, _ in contract.warehouse_columns(table)
+                        if name not in {"quarter", "source_file", "source_line"})
+    closed = (
+        "count(*) FILTER (WHERE previous IS NOT NULL AND previous_end_date IS NULL AND end_date IS NOT NULL)"
+        if table.name == "courses" else "0"
+    )
+    previous_end = "lag(end_date) OVER versions" if table.name == "courses" else "NULL"
+    con.execute(
+        f"""
+        INSERT INTO delivery_changes
+        SELECT quarter, kommunekode, '{table.name}',
+               count(*) FILTER (WHERE previous IS NULL),
+               count(*) FILTER (WHERE previous <> current),
+               count(*) FILTER (WHERE previous = current),
+               {closed}
+        FROM (
+            SELECT quarter, kommunekode, {"end_date," if table.name == "courses" else ""}
+                   hash({content}) AS current, lag(hash({content})) OVER versions AS previous,
+                   {previous_end} AS previous_end_date
+            FROM {table.name}
+            WINDOW versions AS (PARTITION BY {key} ORDER BY quarter)
+        )
+        GROUP BY quarter, kommunekode
+        """
+    )
+
+
 def _newest_wins(con: duckdb.DuckDBPyConnection, table: contract.Table) -> None:
     key = ", ".join(table.warehouse_key)
     key_text = " || '|' || ".join(f"CAST({k} AS VARCHAR)" for k in table.warehouse_key[1:])
@@ -54,6 +96,29 @@ def _newest_wins(con: duckdb.DuckDBPyConnection, table: contract.Table) -> None:
         DROP TABLE ranked;
         """
     )
+
+
+# One row per delivered (quarter, municipality, table): what came in, what was loaded, quarantined, replaced.
+DATA_QUALITY_SQL = """
+CREATE TABLE data_quality AS
+WITH delivered AS (
+    SELECT quarter, kommunekode, table_name, count(*) AS files, sum(rows_read) AS rows_delivered,
+           sum(rows_loaded) AS rows_loaded, sum(rows_quarantined) AS rows_quarantined
+    FROM ingest_log GROUP BY ALL
+),
+replaced AS (
+    SELECT quarter, kommunekode, table_name, count(*) AS replaced_by_newer_quarter
+    FROM superseded GROUP BY ALL
+)
+SELECT d.quarter, d.kommunekode, d.table_name, d.files, d.rows_delivered, d.rows_loaded, d.rows_quarantined,
+       coalesce(c.new_rows, 0) AS new_rows, coalesce(c.changed_rows, 0) AS changed_rows,
+       coalesce(c.unchanged_rows, 0) AS unchanged_rows, coalesce(c.courses_closed, 0) AS courses_closed,
+       coalesce(r.replaced_by_newer_quarter, 0) AS replaced_by_newer_quarter
+FROM delivered d
+LEFT JOIN delivery_changes c USING (quarter, kommunekode, table_name)
+LEFT JOIN replaced r USING (quarter, kommunekode, table_name)
+ORDER BY d.quarter, d.kommunekode, d.table_name
+"""
 
 
 def check_accounting(con: duckdb.DuckDBPyConnection) -> None:
@@ -108,8 +173,11 @@ def build_warehouse(quarter_dirs: list[Path], db_path: Path) -> None:
         _load(con, INGEST_LOG, contract.INGEST_LOG_COLUMNS, quarter_dirs)
         check_accounting(con)
         con.execute(contract.ddl("superseded", SUPERSEDED_COLUMNS))
+        con.execute(contract.ddl("delivery_changes", DELIVERY_CHANGES_COLUMNS))
         for table in TABLES.values():
+            _record_changes(con, table)
             _newest_wins(con, table)
+        con.execute(DATA_QUALITY_SQL)
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()
