@@ -1,0 +1,61 @@
+"""The Wilson interval (one shared SQL macro) and the masking of publication copies."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from evalkit.publish import MASK, mask_row
+from evalkit.stats import register_wilson
+
+
+@pytest.fixture
+def con():
+    connection = duckdb.connect()
+    register_wilson(connection)
+    yield connection
+    connection.close()
+
+
+# Published 95 % Wilson score intervals: Newcombe (1998), Statistics in Medicine 17:857-872, table II.
+@pytest.mark.parametrize(("k", "n", "low", "high"), [
+    (81, 263, 0.2553, 0.3662),
+    (15, 148, 0.0624, 0.1605),
+    (0, 20, 0.0, 0.1611),
+    (1, 29, 0.0061, 0.1718),
+])
+def test_wilson_matches_published_intervals(con, k, n, low, high):
+    got = con.execute("SELECT wilson_low(?, ?), wilson_high(?, ?)", [k, n, k, n]).fetchone()
+    assert got == (pytest.approx(low, abs=5e-5), pytest.approx(high, abs=5e-5))
+
+
+def test_wilson_of_all_successes_reaches_one_and_is_symmetric(con):
+    low, high = con.execute("SELECT wilson_low(5, 5), wilson_high(5, 5)").fetchone()
+    mirror_low, mirror_high = con.execute("SELECT wilson_low(0, 5), wilson_high(0, 5)").fetchone()
+    assert high == 1.0 and mirror_low == 0.0
+    assert low == pytest.approx(1 - mirror_high)
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 0), (3, 0), (5, 4), (-1, 4), (None, 4)])
+def test_wilson_is_empty_when_it_is_not_a_proportion(con, k, n):
+    assert con.execute("SELECT wilson_low(?, ?), wilson_high(?, ?)", [k, n, k, n]).fetchone() == (None, None)
+
+
+RATES = [("completed", "ended", ("rate", "ci_low", "ci_high"))]
+
+
+def test_counts_1_to_4_are_masked_and_rates_over_them_blanked():
+    row = {"ended": 12, "completed": 4, "rate": 0.33, "ci_low": 0.1, "ci_high": 0.6, "mean": 7.5}
+    masked = mask_row(row, ["ended", "completed"], RATES, {"mean": ("ended",)})
+    assert masked == {"ended": 12, "completed": MASK, "rate": "", "ci_low": "", "ci_high": "", "mean": 7.5}
+
+
+def test_a_masked_denominator_blanks_the_rate_even_over_zero():
+    row = {"ended": "3", "completed": "0", "rate": "0.0", "ci_low": "0.0", "ci_high": "0.56", "mean": "4.0"}
+    masked = mask_row(row, ["ended", "completed"], RATES, {"mean": ("ended",)})
+    assert masked == {"ended": MASK, "completed": "0", "rate": "", "ci_low": "", "ci_high": "", "mean": ""}
+
+
+@pytest.mark.parametrize(("value", "shown"), [(0, 0), (1, MASK), (4, MASK), (5, 5), ("", ""), ("5", "5")])
+def test_mask_edges(value, shown):
+    assert mask_row({"n": value}, ["n"], [], {})["n"] == shown
