@@ -16,6 +16,7 @@ include: "workflow/rules/ingest.smk"
 include: "workflow/rules/warehouse.smk"
 include: "workflow/rules/data_quality.smk"
 include: "workflow/rules/tables.smk"
+include: "workflow/rules/reproduce.smk"
 
 
 # The default target must be defined here: Snakemake takes it from the top-level Snakefile only.

@@ -242,7 +242,8 @@ def test_every_quarantine_reason_reads_in_danish_too(tmp_path):
                                                  "not_cpr", "id_is_cpr", "exact_duplicate", "malformed_line"}
     for code, english, danish in reasons:
         assert english and danish and english != danish, code
-    assert ("unknown_code", "unknown code: expected one of 82a, 82b", "ukendt kode: forventede en af 82a, 82b") in reasons
+    expected = ("unknown_code", "unknown code: expected one of 82a, 82b", "ukendt kode: forventede en af 82a, 82b")
+    assert expected in reasons
 
 
 def test_an_excel_workbook_is_read_through_the_same_validation(tmp_path):

@@ -29,7 +29,8 @@ def test_a_later_quarter_replaces_the_earlier_version_of_a_row(tmp_path):
     assert con.execute(
         "SELECT course_id, end_date::VARCHAR, quarter FROM courses ORDER BY course_id"
     ).fetchall() == [("c1", "2021-08-15", "2021Q3"), ("c2", "2021-06-01", "2021Q2")]
-    assert con.execute("SELECT table_name, kommunekode, key, quarter, replaced_by_quarter FROM superseded").fetchall() == [
+    superseded = "SELECT table_name, kommunekode, key, quarter, replaced_by_quarter FROM superseded"
+    assert con.execute(superseded).fetchall() == [
         ("courses", "851", "c1", "2021Q2", "2021Q3")
     ]
 
@@ -67,7 +68,8 @@ def test_an_empty_raw_folder_gives_an_empty_warehouse_with_every_table(tmp_path)
 
 
 def test_accounting_that_does_not_add_up_fails_the_build(tmp_path):
-    write_drop(tmp_path / "raw", "2021Q3", "851_courses.csv", HEADER + "c1,K-1,82a,2021-04-01,,\nc2,K-2,82z,2021-04-01,,\n")
+    write_drop(tmp_path / "raw", "2021Q3", "851_courses.csv",
+               HEADER + "c1,K-1,82a,2021-04-01,,\nc2,K-2,82z,2021-04-01,,\n")
     build(tmp_path).close()
     quarter = tmp_path / "processed" / "quarters" / "2021Q3"
     # Lose the quarantined row: the rebuilt warehouse must notice that the file's rows no longer add up.
