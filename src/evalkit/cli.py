@@ -19,6 +19,7 @@ DELEGATED = {
     "reproduce": "evalkit.reproduce",
     "validate": "evalkit.validate",
     "data-quality": "evalkit.data_quality",
+    "excel": "evalkit.excel",
 }
 
 

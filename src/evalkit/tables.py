@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from evalkit.excel import csv_safe
 from evalkit.publish import mask_row
 from evalkit.stats import register_wilson
 
@@ -410,6 +411,11 @@ def publication_rows(family: Family, columns: Sequence[str], rows: Sequence[Sequ
     return [[m[c] for c in columns] for m in masked]
 
 
+def write_publication(path: str | Path, family: Family, columns: Sequence[str], rows: Sequence[Sequence]) -> None:
+    """The publication copy as CSV: masked, and safe to open in Excel (no text cell read as a formula)."""
+    write_csv(path, columns, [[csv_safe(v) for v in row] for row in publication_rows(family, columns, rows)])
+
+
 def read_csv(path: str | Path) -> tuple[list[str], list[list[str]]]:
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
@@ -428,7 +434,7 @@ def build_table(family_name: str, db_path: str | Path, reports: Sequence[Report]
         con.close()
     write_csv(out, columns, rows)
     if publish is not None:
-        write_csv(publish, columns, publication_rows(family, columns, rows))
+        write_publication(publish, family, columns, rows)
     return len(rows)
 
 
@@ -453,7 +459,7 @@ def cli(argv: list[str]) -> int:
         if not args.publish:
             parser.error("--from-table needs --publish")
         columns, rows = read_csv(args.from_table)
-        write_csv(args.publish, columns, publication_rows(family, columns, rows))
+        write_publication(args.publish, family, columns, rows)
         print(f"{args.family}: published {len(rows)} rows to {args.publish}", file=sys.stderr)
         return 0
     if not (args.config and args.db and args.out):

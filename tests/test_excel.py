@@ -1,0 +1,67 @@
+"""Excel for the secretariats: the workbook of figure tables, and no text cell ever read as a formula."""
+
+from __future__ import annotations
+
+import csv
+
+import openpyxl
+from hypothesis import given
+from hypothesis import strategies as st
+
+from evalkit.cli import main
+from evalkit.excel import FORMULA_STARTS, csv_safe, is_number
+from evalkit.tables import FAMILIES
+
+HOSTILE = "=HYPERLINK(\"http://x\",\"klik\")"
+
+
+def write_table(folder, family, rows):
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{family}.csv", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+@given(st.text())
+def test_csv_safe_never_leaves_text_that_starts_like_a_formula(text):
+    safe = csv_safe(text)
+    assert not (safe.startswith(FORMULA_STARTS) and not is_number(safe))
+    assert safe == text or safe == "'" + text
+
+
+def test_numbers_keep_their_sign():
+    assert csv_safe("-12.5") == "-12.5"
+    assert csv_safe("-1e3") == "-1e3"
+
+
+def test_workbook_has_danish_headers_masks_small_counts_and_stores_formulas_as_text(tmp_path):
+    tables = tmp_path / "tables"
+    header = ["report", "kommunekode", "paragraph", "before_during", "after", "citizens_before_during",
+              "citizens_after"]
+    write_table(tables, "services_before_after", [header, ["r", "851", HOSTILE, "3", "12", "3", "10"]])
+    write_table(tables, "referral_onward", [["report", "kommunekode", "ended_citizens", "later_visited", "share",
+                                             "ci_low", "ci_high"], ["r", "851", "38", "34", "0.8947", "0.76", "0.96"]])
+    out = tmp_path / "tables.xlsx"
+    assert main(["excel", "--tables-dir", str(tables), "--out", str(out),
+                 "services_before_after", "referral_onward"]) == 0
+    workbook = openpyxl.load_workbook(out)
+    assert workbook.sheetnames == ["Indsatser før og efter", "Senere visiteret"]
+    sheet = workbook["Indsatser før og efter"]
+    assert [c.value for c in sheet[1]][:4] == ["Rapport", "Kommunekode", "Paragraf", "Indsatser før/under forløbet"]
+    row = sheet[2]
+    assert (row[2].value, row[2].data_type) == (HOSTILE, "s")
+    assert (row[1].value, row[3].value, row[4].value) == ("851", "<5", 12)
+    referral = workbook["Senere visiteret"][2]
+    assert (referral[2].value, referral[4].value, referral[4].number_format) == (38, 0.8947, "0.0%")
+
+
+def test_publication_csv_escapes_formula_text(tmp_path):
+    header = ["report", "kommunekode", "paragraph", "before_during", "after", "citizens_before_during",
+              "citizens_after"]
+    write_table(tmp_path, "services_before_after", [header, ["r", "851", HOSTILE, "30", "12", "13", "10"]])
+    out = tmp_path / "publish.csv"
+    assert main(["tables", "--family", "services_before_after", "--from-table",
+                 str(tmp_path / "services_before_after.csv"), "--publish", str(out)]) == 0
+    with open(out, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[1][2] == "'" + HOSTILE
+    assert "services_before_after" in FAMILIES
