@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,19 @@ def validate(config: dict[str, Any]) -> dict[str, Any]:
     return normalise(config)
 
 
-def load_config(path: str | Path) -> dict[str, Any]:
-    """The validated configuration from a YAML file."""
-    with open(path, encoding="utf-8") as handle:
-        return validate(yaml.safe_load(handle))
+def _merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """Nested dicts merged, other values replaced: what snakemake does with several --configfile."""
+    merged = dict(base)
+    for key, value in update.items():
+        both_dicts = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = _merge(merged[key], value) if both_dicts else value
+    return merged
+
+
+def load_config(paths: str | Path | Sequence[str | Path]) -> dict[str, Any]:
+    """The validated configuration from a YAML file, or from several merged as snakemake merges them."""
+    merged: dict[str, Any] = {}
+    for path in [paths] if isinstance(paths, str | Path) else paths:
+        with open(path, encoding="utf-8") as handle:
+            merged = _merge(merged, yaml.safe_load(handle) or {})
+    return validate(merged)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,8 +18,8 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
-import yaml
 
+from evalkit.config import load_config
 from evalkit.excel import csv_safe
 from evalkit.publish import mask_row
 from evalkit.stats import register_wilson
@@ -48,47 +47,18 @@ class Report:
 
     @classmethod
     def from_config(cls, entry: Mapping) -> Report:
-        """A report as in config.yaml (validated or not): municipalities may be ints, dates may be text."""
+        """A report of a validated configuration (evalkit.config.load_config)."""
         municipalities = entry["municipalities"]
-        if municipalities != ALL:
-            municipalities = tuple(f"{int(m):03d}" if str(m).isdigit() else str(m) for m in municipalities)
-        else:
-            municipalities = None
-        period_end = _as_date(entry["period"]["end"])
         funnel = entry.get("funnel") or {}
         return cls(
-            id=str(entry["id"]),
-            municipalities=municipalities,
-            period_start=_as_date(entry["period"]["start"]),
-            period_end=period_end,
-            follow_up_until=_as_date(entry.get("follow_up_until") or period_end),
+            id=entry["id"],
+            municipalities=None if municipalities == ALL else tuple(municipalities),
+            period_start=entry["period"]["start"],
+            period_end=entry["period"]["end"],
+            follow_up_until=entry["follow_up_until"],
             funnel_programme=funnel.get("programme"),
             funnel_steps=tuple(funnel.get("steps", ())),
         )
-
-
-def _as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def load_config(paths: Sequence[str | Path]) -> dict:
-    """The configuration; several files are merged as snakemake merges --configfile (later top-level keys win).
-
-    Validated by evalkit.config.load_config.
-    """
-    from evalkit.config import load_config as validated
-
-    if len(paths) == 1:
-        return validated(paths[0])
-    merged: dict = {}
-    for path in paths:
-        merged.update(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", encoding="utf-8", delete=False) as handle:
-        yaml.safe_dump(merged, handle, allow_unicode=True)
-    try:
-        return validated(handle.name)
-    finally:
-        Path(handle.name).unlink()
 
 
 # --- families ------------------------------------------------------------------------------------------------

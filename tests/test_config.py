@@ -1,0 +1,50 @@
+"""Configuration: schema validation, normalised dates, and several files merged as snakemake merges them."""
+
+import datetime as dt
+
+import pytest
+import yaml
+
+from evalkit.config import ConfigError, load_config
+
+BASE = {
+    "raw_dir": "data/raw", "processed_dir": "data/processed", "results_dir": "results",
+    "pseudonym_key_file": "~/k", "unit_costs": "config/unit_costs.csv",
+    "reports": [{"id": "r", "municipalities": ["851"], "period": {"start": dt.date(2021, 4, 1), "end": "2021-09-30"}}],
+}
+
+
+def write(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_dates_are_dates_and_follow_up_defaults_to_the_period_end(tmp_path):
+    config = load_config(write(tmp_path, "c.yaml", BASE))
+    report = config["reports"][0]
+    assert report["period"] == {"start": dt.date(2021, 4, 1), "end": dt.date(2021, 9, 30)}
+    assert report["follow_up_until"] == dt.date(2021, 9, 30)
+    assert config["language"] == "da"
+
+
+def test_later_files_win_and_nested_keys_merge(tmp_path):
+    first = write(tmp_path, "a.yaml", BASE)
+    second = write(tmp_path, "b.yaml", {"raw_dir": "/elsewhere", "language": "en"})
+    config = load_config([first, second])
+    assert (config["raw_dir"], config["language"], config["results_dir"]) == ("/elsewhere", "en", "results")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"municipalities": ["85"]}, "does not match"),
+        ({"period": {"start": "2021-10-01", "end": "2021-09-30"}}, "ends (2021-09-30) before it starts"),
+        ({"period": {"start": 5, "end": "2021-09-30"}}, "config reports/0/period/start"),
+        ({"follow_up_until": "2021-01-01"}, "follow_up_until (2021-01-01) is before"),
+    ],
+)
+def test_invalid_reports_are_refused_with_where_and_why(tmp_path, change, message):
+    data = dict(BASE, reports=[dict(BASE["reports"][0], **change)])
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_config(write(tmp_path, "c.yaml", data))
