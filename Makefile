@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 # PATH puts the venv first so the rules' `evalkit ...` shell commands find the installed entry point.
 results: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/snakemake --cores $(CORES)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/snakemake --report results/report.html
 
 test: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest

@@ -18,6 +18,9 @@ include: "workflow/rules/data_quality.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/excel.smk"
 include: "workflow/rules/reproduce.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/notebooks.smk"
+include: "workflow/rules/report.smk"
 
 
 # The default target must be defined here: Snakemake takes it from the top-level Snakefile only.

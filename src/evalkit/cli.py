@@ -20,6 +20,8 @@ DELEGATED = {
     "validate": "evalkit.validate",
     "data-quality": "evalkit.data_quality",
     "excel": "evalkit.excel",
+    "figures": "evalkit.figures",
+    "notebook": "evalkit.figures.notebook",
 }
 
 

@@ -1,0 +1,251 @@
+"""Labels and number formatting for the figures, in Danish (the reports' own terms) or English (`language: en`).
+
+Danish numbers as the reports print them: 1.936.000 kr., 89,5 %, 1. april 2021.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+LANGUAGES = ("da", "en")
+
+MONTHS = {
+    "da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+           "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+
+# Every user-facing string. Danish first: the terms are the reports' (000 bilag 4, 001 section 5.1, 003 tabel 3-1).
+LABELS: dict[str, dict[str, str]] = {
+    "da": {
+        "all": "I alt",
+        "all_municipalities": "Alle kommuner",
+        "municipality": "Kommune",
+        "municipality_of": "{name} Kommune",
+        "citizens": "Antal borgere",
+        "courses": "Antal forløb",
+        "services": "Antal visiterede indsatser",
+        "internal": "intern",
+        "masked_note": "<5: under fem, skjult af hensyn til diskretion.",
+        "no_value": "–",
+        # report 000, bilag 4, tabel 1-5
+        "paragraph_counts.title": "Antal borgere, der har modtaget en § 82a og 82b indsats",
+        "paragraph.82a": "§ 82a (gruppebaseret)",
+        "paragraph.82b": "§ 82b (individuel)",
+        "age.title": "Antal borgere, der har afsluttet et forløb i perioden – opdelt på alder",
+        "age.axis": "Alder ved forløbets afslutning",
+        "age.under_18": "Under 18", "age.18_29": "18–29", "age.30_39": "30–39", "age.40_49": "40–49",
+        "age.50_59": "50–59", "age.60_plus": "60+", "age.unknown": "Ukendt",
+        "course_length.title": "Forløbenes længde inkl. gennemsnitslængde for forløbene",
+        "course_length.axis": "Forløbets længde",
+        "course_length.d0_30": "0–30 dage", "course_length.d31_91": "31–91 dage",
+        "course_length.d92_183": "92–183 dage", "course_length.d184_plus": "Over 183 dage",
+        "course_length.mean": "Gennemsnit {days} dage",
+        "course_length.summary": "{ended} afsluttede forløb · gennemsnit {mean} dage · median {median} dage",
+        "services_before_after.title": "Antal visiterede indsatser igangsat før/under og efter § 82 forløbet",
+        "services_before_after.before_during": "Før/under forløbet",
+        "services_before_after.after": "Efter forløbet",
+        "services_before_after.note": "En borger kan have flere indsatser (fx både en § 83 og en § 85). "
+                                      "Andet: fx ledsagerordning, værested eller aktivitetscenter.",
+        "paragraph.85": "§ 85 (bostøtte)",
+        "paragraph.other": "Andet",
+        "housing_support.title": "Bostøtte efter SEL § 85 – antal timer og borgere pr. måned",
+        "housing_support.hours": "Timer pr. måned",
+        "housing_support.amount_dkk": "Afregnet beløb pr. måned (kr.)",
+        "housing_support.citizens": "Borgere (cpr-numre) pr. måned",
+        "housing_support.start": "§ 82 indsats etableret {date}",
+        "housing_support.no_start": "Startdato for § 82 indsatsen er ikke oplyst.",
+        # across municipalities
+        "referral_onward.title": "Andel borgere, der efter et afsluttet § 82 forløb har modtaget en visiteret indsats",
+        "referral_onward.axis": "Andel af borgere med afsluttet forløb (95 %-konfidensinterval)",
+        "completion.title": "Andel afsluttede forløb, der er gennemført",
+        "completion.axis": "Andel gennemførte af afsluttede forløb (95 %-konfidensinterval)",
+        "rate.of": "{share} ({num} af {den})",
+        # report 001
+        "contacts.title": "Typen af henvendelser",
+        "contacts.axis": "Andel af henvendelserne",
+        "contacts.citizen": "Borgere", "contacts.relative": "Pårørende", "contacts.partner": "Samarbejdspartnere",
+        "contacts.summary": "{n} henvendelser i alt",
+        "shadow_savings.title": "Skyggevisitation: forventede sparede ydelser pr. år",
+        "shadow_savings.shadow": "Skyggevisitation\n({n} borgere)",
+        "shadow_savings.actual": "Faktisk visiteret\n({n} borgere)",
+        "shadow_savings.gain": "Årlig gevinst",
+        "shadow_savings.axis": "Kr. pr. år",
+        "shadow_savings.base": "Blandt {n} borgere med afsluttet forløb.",
+        "investment.title": "Investering",
+        "investment.bar": "Medarbejdertimer\n({hours} timer)",
+        # report 003
+        "funnel.title": "Antal borgere i initiativets forskellige faser",
+        "funnel_by_municipality.title": "Kommunernes gennemførelsesprocent",
+        "funnel.axis": "Andel af bruttomålgruppen",
+        "funnel.of_first": "{share} af {first}",
+        "funnel.of_previous": "{share} af forrige fase",
+        "funnel.completion": "Gennemførelses-\nprocent",
+        "funnel.reached": "Længst nået: {step}",
+        "step.target_group": "Bruttomålgruppe",
+        "step.initial_conversation": "Indledende samtale",
+        "step.team_meeting": "Møde i tværfagligt team",
+        "step.employment_offer": "Beskæftigelsesrettet tilbud",
+        "period": "Periode: {start} – {end}",
+        "source": "Kilde: kommunernes registreringer, evalkit",
+    },
+    "en": {
+        "all": "Total",
+        "all_municipalities": "All municipalities",
+        "municipality": "Municipality",
+        "municipality_of": "{name} Municipality",
+        "citizens": "Citizens",
+        "courses": "Courses",
+        "services": "Services granted by decision",
+        "internal": "internal",
+        "masked_note": "<5: fewer than five, hidden for confidentiality.",
+        "no_value": "–",
+        "paragraph_counts.title": "Citizens who received a § 82a and a § 82b course",
+        "paragraph.82a": "§ 82a (group-based)",
+        "paragraph.82b": "§ 82b (individual)",
+        "age.title": "Citizens who ended a course in the period, by age",
+        "age.axis": "Age when the course ended",
+        "age.under_18": "Under 18", "age.18_29": "18–29", "age.30_39": "30–39", "age.40_49": "40–49",
+        "age.50_59": "50–59", "age.60_plus": "60+", "age.unknown": "Unknown",
+        "course_length.title": "Course lengths, with the mean course length",
+        "course_length.axis": "Course length",
+        "course_length.d0_30": "0–30 days", "course_length.d31_91": "31–91 days",
+        "course_length.d92_183": "92–183 days", "course_length.d184_plus": "Over 183 days",
+        "course_length.mean": "Mean {days} days",
+        "course_length.summary": "{ended} ended courses · mean {mean} days · median {median} days",
+        "services_before_after.title": "Services granted by decision before/during and after the § 82 course",
+        "services_before_after.before_during": "Before/during the course",
+        "services_before_after.after": "After the course",
+        "services_before_after.note": "A citizen can have several services (e.g. both § 83 and § 85). "
+                                      "Other: e.g. escort scheme, drop-in centre or activity centre.",
+        "paragraph.85": "§ 85 (housing support)",
+        "paragraph.other": "Other",
+        "housing_support.title": "Housing support (SEL § 85) – hours and citizens per month",
+        "housing_support.hours": "Hours per month",
+        "housing_support.amount_dkk": "Amount settled per month (DKK)",
+        "housing_support.citizens": "Citizens (CPR numbers) per month",
+        "housing_support.start": "§ 82 offer established {date}",
+        "housing_support.no_start": "The start date of the § 82 offer is not known.",
+        "referral_onward.title": "Share of citizens granted a service by decision after an ended § 82 course",
+        "referral_onward.axis": "Share of citizens with an ended course (95 % confidence interval)",
+        "completion.title": "Share of ended courses that were completed",
+        "completion.axis": "Completed of ended courses (95 % confidence interval)",
+        "rate.of": "{share} ({num} of {den})",
+        "contacts.title": "Contacts by source",
+        "contacts.axis": "Share of contacts",
+        "contacts.citizen": "Citizens", "contacts.relative": "Relatives", "contacts.partner": "Partners",
+        "contacts.summary": "{n} contacts in all",
+        "shadow_savings.title": "Shadow visitation: expected avoided services per year",
+        "shadow_savings.shadow": "Shadow visitation\n({n} citizens)",
+        "shadow_savings.actual": "Actually granted\n({n} citizens)",
+        "shadow_savings.gain": "Annual gain",
+        "shadow_savings.axis": "DKK per year",
+        "shadow_savings.base": "Among {n} citizens with an ended course.",
+        "investment.title": "Investment",
+        "investment.bar": "Staff hours\n({hours} hours)",
+        "funnel.title": "Citizens in the phases of the initiative",
+        "funnel_by_municipality.title": "Completion by municipality",
+        "funnel.axis": "Share of the gross target group",
+        "funnel.of_first": "{share} of {first}",
+        "funnel.of_previous": "{share} of the previous phase",
+        "funnel.completion": "Completion\nrate",
+        "funnel.reached": "Furthest step: {step}",
+        "step.target_group": "Gross target group",
+        "step.initial_conversation": "Initial conversation",
+        "step.team_meeting": "Cross-disciplinary team meeting",
+        "step.employment_offer": "Employment-oriented offer",
+        "period": "Period: {start} – {end}",
+        "source": "Source: the municipalities' registrations, evalkit",
+    },
+}
+
+
+def _group(digits: str, separator: str) -> str:
+    head = len(digits) % 3 or 3
+    return separator.join([digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)])
+
+
+def format_number(value: float | int | None, decimals: int = 0, language: str = "da") -> str:
+    """1234567.5 -> '1.234.567,5' (da) or '1,234,567.5' (en); None/NaN -> ''."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    thousands, point = (".", ",") if language == "da" else (",", ".")
+    text = f"{abs(value):.{decimals}f}"
+    whole, _, fraction = text.partition(".")
+    sign = "-" if value < 0 and float(text) != 0 else ""
+    return sign + _group(whole, thousands) + (point + fraction if fraction else "")
+
+
+def format_percent(share: float | None, decimals: int = 1, language: str = "da") -> str:
+    """0.895 -> '89,5 %' (da, with the space Danish typography uses) or '89.5%' (en)."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return ""
+    number = format_number(share * 100, decimals, language)
+    return f"{number} %" if language == "da" else f"{number}%"
+
+
+def format_dkk(value: float | None, language: str = "da") -> str:
+    """1936000 -> '1.936.000 kr.' (da) or 'DKK 1,936,000' (en)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    number = format_number(round(value), 0, language)
+    return f"{number} kr." if language == "da" else f"DKK {number}"
+
+
+def format_date(day: dt.date, language: str = "da") -> str:
+    """2017-05-01 -> '1. maj 2017' (da) or '1 May 2017' (en)."""
+    month = MONTHS[language][day.month - 1]
+    return f"{day.day}. {month} {day.year}" if language == "da" else f"{day.day} {month} {day.year}"
+
+
+def format_month(day: dt.date, language: str = "da") -> str:
+    """Axis label for a month: 'jan. 2019' / 'Jan 2019'."""
+    month = MONTHS[language][day.month - 1][:3]
+    return f"{month}. {day.year}" if language == "da" else f"{month} {day.year}"
+
+
+@dataclass(frozen=True)
+class Text:
+    """The labels and number formats of one language."""
+
+    language: str = "da"
+
+    def __post_init__(self) -> None:
+        if self.language not in LANGUAGES:
+            raise ValueError(f"language must be one of {LANGUAGES}, not {self.language!r}")
+
+    def __call__(self, key: str, **values: object) -> str:
+        return LABELS[self.language][key].format(**values)
+
+    def has(self, key: str) -> bool:
+        return key in LABELS[self.language]
+
+    def number(self, value: float | None, decimals: int = 0) -> str:
+        return format_number(value, decimals, self.language)
+
+    def count(self, value: float | None, masked: bool = False) -> str:
+        """A count as printed on a figure: '<5' where the publication copy hides it."""
+        return "<5" if masked else format_number(value, 0, self.language)
+
+    def percent(self, share: float | None, decimals: int = 1) -> str:
+        return format_percent(share, decimals, self.language)
+
+    def dkk(self, value: float | None) -> str:
+        return format_dkk(value, self.language)
+
+    def date(self, day: dt.date) -> str:
+        return format_date(day, self.language)
+
+    def month(self, day: dt.date) -> str:
+        return format_month(day, self.language)
+
+    def paragraph(self, paragraph: str) -> str:
+        key = f"paragraph.{paragraph}"
+        return self(key) if self.has(key) else f"§ {paragraph}"
+
+    def step(self, step: str) -> str:
+        key = f"step.{step}"
+        return self(key) if self.has(key) else step.replace("_", " ").capitalize()

@@ -1,0 +1,102 @@
+"""The reviewer notebooks (notebooks/<report>.py) run on the demo data, and a failing cell fails the command.
+
+The demo deliveries in data/raw/ are taken through the pipeline up to the figure tables in a temporary folder
+(snakemake with --configfile), then each notebook is executed by `evalkit notebook` as the rule runs it.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jupytext
+import pytest
+import yaml
+
+from evalkit.figures.notebook import cli as notebook_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))
+
+
+def demo_config(tmp: Path) -> Path:
+    """The shipped config, reading the demo deliveries and writing everything under tmp."""
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    config |= {"raw_dir": str(ROOT / "data" / "raw"), "processed_dir": str(tmp / "processed"),
+               "results_dir": str(tmp / "results"), "pseudonym_key_file": str(tmp.parent / "keys" / "demo.key")}
+    path = tmp / "config.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def snakemake(config: Path, *targets: str, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    return subprocess.run([sys.executable, "-m", "snakemake", *targets, "--cores", "2", *extra,
+                           "--configfile", str(config)], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("demo")
+    config = demo_config(tmp)
+    results = tmp / "results"
+    run = snakemake(config, "tables", "publish", str(results / "reproduction.csv"))
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    return tmp, config
+
+
+def run_notebook(tmp: Path, config: Path, notebook: Path, tables: Path | None = None,
+                 html: Path | None = None) -> tuple[int, Path]:
+    results = tmp / "results"
+    html = html or results / "notebooks" / f"{notebook.stem}.html"
+    code = notebook_cli([
+        str(notebook), "--html", str(html), "--report", notebook.stem, "--config", str(config),
+        "--db", str(tmp / "processed" / "evalkit.duckdb"), "--tables", str(tables or results / "tables"),
+        "--publish", str(results / "publish"), "--unit-costs", str(ROOT / "config" / "unit_costs.csv"),
+        "--municipalities", str(ROOT / "config" / "municipalities.csv"),
+        "--reproduction", str(results / "reproduction.csv"),
+    ])
+    return code, html
+
+
+def test_there_is_a_paired_percent_notebook_for_every_configured_report_and_no_ipynb():
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    assert {p.stem for p in NOTEBOOKS} == {str(r["id"]) for r in config["reports"]}
+    assert not list((ROOT / "notebooks").glob("*.ipynb"))
+    for path in NOTEBOOKS:
+        metadata = jupytext.read(path).metadata["jupytext"]
+        assert metadata["formats"] == "ipynb,py:percent", path
+        assert metadata["text_representation"]["format_name"] == "percent", path
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_each_notebook_runs_on_the_demo_data_and_shows_sql_tables_and_figures(demo, notebook):
+    tmp, config = demo
+    code, html = run_notebook(tmp, config, notebook)
+    assert code == 0
+    page = html.read_text(encoding="utf-8")
+    # the shared SQL is shown (highlighted, so word by word)
+    assert '<span class="n">ended_courses</span>' in page and '<span class="n">follow_up_until</span>' in page
+    assert page.count("data:image/png;base64") >= 2  # figures are displayed
+    assert "<table" in page  # and tables
+    assert "Traceback" not in page
+
+
+def test_a_failing_cell_fails_the_command_and_writes_no_html(demo, tmp_path, capsys):
+    tmp, config = demo
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    for source in (tmp / "results" / "tables").glob("*.csv"):
+        rows = list(csv.reader(source.open(encoding="utf-8", newline="")))
+        if source.stem == "referral_onward":  # one number changed: the warehouse no longer gives this table
+            rows[1][3] = str(int(rows[1][3]) + 1)
+        with (tables / source.name).open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+    notebook = ROOT / "notebooks" / "nordjylland_2021.py"
+    code, html = run_notebook(tmp, config, notebook, tables=tables, html=tmp_path / "out.html")
+    assert code == 1
+    assert "referral_onward: the warehouse gives other numbers" in capsys.readouterr().err
+    assert not html.exists()
