@@ -1,4 +1,6 @@
 # A data-quality report per delivery folder: rows delivered, loaded, quarantined by reason, and what changed.
+# Shown in the HTML report (snakemake --report) after the reproduction.
+from evalkit.figures.labels import report_section
 
 DATA_QUALITY_REPORTS = [RESULTS_DIR / "data_quality" / f"{quarter}.md" for quarter in QUARTERS]
 
@@ -7,7 +9,10 @@ rule data_quality:
     input:
         WAREHOUSE,
     output:
-        DATA_QUALITY_REPORTS,
+        [
+            report(path, caption="../report/data_quality.rst", category=report_section(config, "data_quality"))
+            for path in DATA_QUALITY_REPORTS
+        ],
     log:
         LOG_DIR / "data_quality.log",
     params:

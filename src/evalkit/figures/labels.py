@@ -21,9 +21,9 @@ def _text(config: Mapping) -> Text:
 
 SECTIONS = {
     "da": {"reproduction": "Reproduktion af rapporternes tal", "notebook": "Notesbog",
-           "tables": "Figurtabeller (publikationskopi, <5 skjult)"},
+           "tables": "Figurtabeller (publikationskopi, <5 skjult)", "data_quality": "Datakvalitet pr. leverance"},
     "en": {"reproduction": "Reproduction of the reports' figures", "notebook": "Notebook",
-           "tables": "Figure tables (publication copy, <5 hidden)"},
+           "tables": "Figure tables (publication copy, <5 hidden)", "data_quality": "Data quality per delivery"},
 }
 
 
@@ -31,7 +31,7 @@ def report_section(config: Mapping, section: str) -> str:
     """A heading of the HTML report that is not a configured report: the tables and the reproduction come after
     the reports (numbered on from them), the notebook is a subsection of its report."""
     label = SECTIONS[_text(config).language][section]
-    after = {"tables": 1, "reproduction": 2}.get(section)
+    after = {"tables": 1, "reproduction": 2, "data_quality": 3}.get(section)
     return f"{len(config['reports']) + after}. {label}" if after else label
 
 
