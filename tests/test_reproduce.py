@@ -193,6 +193,19 @@ def test_cli_writes_both_files_and_fails_naming_the_figure(tables, tmp_path, cap
     assert "1 pass, 0 known deviations, 1 fail" in md and "**FAIL**" in md and "bilag 4.3" in md
 
 
+def test_cli_compares_only_the_configured_reports(tables, tmp_path):
+    published = tmp_path / "published.csv"
+    with published.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=rp.PUBLISHED_COLUMNS)
+        writer.writeheader()
+        writer.writerow(figure("later_visited", "7"))  # would fail
+    out_csv, out_md = tmp_path / "reproduction.csv", tmp_path / "reproduction.md"
+    args = ["--published", str(published), "--tables", str(tables), "--csv", str(out_csv), "--md", str(out_md)]
+    assert rp.cli([*args, "--report-ids", "another_report"]) == 0
+    assert "0 figures" in out_md.read_text(encoding="utf-8")
+    assert rp.cli([*args, "--report-ids", figure("later_visited", "7")["report_id"], "another_report"]) == 1
+
+
 # --- the reference table -------------------------------------------------------------------------------------
 
 

@@ -121,3 +121,20 @@ def test_every_run_writes_a_data_quality_report_per_delivery(workspace):
     assert "| forløb | 1 | 1 | 1 | 0 | 0 | 1 | 0 | 1 | 0 |" in report
     assert "| visiterede indsatser | citizen_id | ikke et gyldigt CPR-nummer" in report
     assert (tmp_path / "results" / "data_quality" / "2021Q2.md").exists()
+
+
+def test_the_whole_default_pipeline_runs_on_other_folders_and_reports(workspace):
+    tmp_path, config_path = workspace
+    config = yaml.safe_load(config_path.read_text())
+    config["reports"] = [{"id": "aalborg_2021", "title": "Aalborg", "municipalities": ["851"],
+                          "period": {"start": "2021-04-01", "end": "2021-09-30"}}]
+    config_path.write_text(yaml.safe_dump(config))
+    snakemake(config_path)  # the default target: everything `make results` builds
+    results = tmp_path / "results"
+    # c1 (closed in 2021Q3) and c2 ended in the period, both completed; c3 was quarantined.
+    assert (results / "tables" / "completion.csv").read_text().splitlines()[1].startswith("aalborg_2021,851,2,2,1.0,")
+    assert (results / "tables.xlsx").exists() and (results / "data_quality" / "2021Q3.md").exists()
+    assert any((results / "figures" / "aalborg_2021").glob("*.png"))
+    # The demo's published figures belong to reports this run does not have: nothing to compare, nothing fails.
+    assert "0 figures" in (results / "reproduction.md").read_text()
+    assert not (ROOT / "results" / "tables" / "aalborg_2021").exists()

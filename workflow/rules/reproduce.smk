@@ -16,11 +16,13 @@ if config.get("published_figures"):
             LOG_DIR / "reproduce.log",
         params:
             tables_dir=TABLES_DIR,
+            report_ids=[report["id"] for report in config["reports"]],
         conda:
             "../../environment.yml"
         shell:
             # On a mismatch the log (naming every failing figure) is shown, not only its path.
             "evalkit reproduce --published {input.published:q} --tables {params.tables_dir:q}"
-            " --csv {output.csv:q} --md {output.md:q} > {log:q} 2>&1 || (cat {log:q} >&2; exit 1)"
+            " --csv {output.csv:q} --md {output.md:q} --report-ids {params.report_ids}"
+            " > {log:q} 2>&1 || (cat {log:q} >&2; exit 1)"
 
     ALL_TARGETS += [RESULTS_DIR / "reproduction.md"]
