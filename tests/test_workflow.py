@@ -67,6 +67,9 @@ def test_pipeline_ingests_every_quarter_into_one_warehouse(workspace):
     assert log == [("2021Q2/851_courses.csv", 3, 2, 1), ("2021Q3/851_courses.csv", 1, 1, 0),
                    ("2021Q3/851_services.csv", 2, 1, 1)]
     assert (tmp_path / "results" / "logs" / "ingest" / "2021Q2.log").exists()
+    # Nothing changed, nothing to do: every rule's params (code fingerprints included) are stable.
+    rerun = snakemake(config, str(db), "--dry-run")
+    assert "Nothing to be done" in rerun.stdout + rerun.stderr
     assert not (ROOT / "data" / "processed" / "quarters" / "2021Q2" / "ignored").exists()
 
 

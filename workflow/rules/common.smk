@@ -3,6 +3,7 @@ from pathlib import Path
 
 from evalkit.contract import QUARTER_PATTERN
 from evalkit.ingest import OUTPUTS as INGEST_OUTPUTS, discover_quarters
+from evalkit.provenance import source_fingerprint
 
 RAW_DIR = Path(config["raw_dir"])
 PROCESSED_DIR = Path(config["processed_dir"])
@@ -10,6 +11,12 @@ RESULTS_DIR = Path(config["results_dir"])
 LOG_DIR = RESULTS_DIR / "logs"
 WAREHOUSE = PROCESSED_DIR / "evalkit.duckdb"
 QUARTERS = discover_quarters(RAW_DIR)
+# The code each stage runs: a change reruns the stage (and what follows), not only a changed input.
+INGEST_CODE = source_fingerprint(
+    "contract.py", "dialect.py", "ingest.py", "validation.py", "messages.py", "pseudonym.py"
+)
+WAREHOUSE_CODE = source_fingerprint("contract.py", "warehouse.py")
+TABLES_CODE = source_fingerprint("tables.py", "stats.py", "publish.py", "excel.py", "sql")
 
 
 wildcard_constraints:

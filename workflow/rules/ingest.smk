@@ -12,6 +12,7 @@ rule ingest:
         raw_dir=RAW_DIR,
         out_dir=lambda wildcards: quarter_dir(wildcards.quarter),
         key_file=config["pseudonym_key_file"],
+        code=INGEST_CODE,
     conda:
         "../../environment.yml"
     shell:

@@ -34,6 +34,8 @@ rule figure_table:
         TABLES_DIR / "{family}.csv",
     log:
         LOG_DIR / "tables" / "{family}.log",
+    params:
+        code=TABLES_CODE,
     wildcard_constraints:
         family="|".join(TABLE_FAMILIES),
     conda:

@@ -10,6 +10,7 @@ rule warehouse:
         LOG_DIR / "warehouse.log",
     params:
         quarter_dirs=[str(quarter_dir(quarter)) for quarter in QUARTERS],
+        code=WAREHOUSE_CODE,
     conda:
         "../../environment.yml"
     shell:
