@@ -280,3 +280,13 @@ def test_a_file_that_is_not_text_csv_is_refused_with_a_plain_message(tmp_path, c
     path.write_bytes(content)
     with pytest.raises(IngestError, match="851_courses.csv: is not a text CSV file"):
         run(tmp_path)
+
+
+def test_a_file_with_a_malformed_line_followed_by_other_files_in_the_quarter(tmp_path):
+    write_drop(tmp_path / "raw", "2021Q3", "851_courses.csv", COURSES_HEADER + GOOD_COURSE + "c2,K-2,82a\n")
+    write_drop(tmp_path / "raw", "2021Q3", "860_courses.csv", COURSES_HEADER + GOOD_COURSE)
+    write_drop(tmp_path / "raw", "2021Q3", "860_services.csv", "service_id,citizen_id,paragraph,start_date\n"
+               "s1,K-1,85,2021-05-01\n")
+    outcomes, out = run(tmp_path)
+    assert [(o.rows_read, o.rows_loaded, o.rows_quarantined) for o in outcomes] == [(2, 1, 1), (1, 1, 0), (1, 1, 0)]
+    assert rows(out, "quarantine", "source_file, source_line") == [("2021Q3/851_courses.csv", 3)]

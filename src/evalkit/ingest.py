@@ -14,9 +14,9 @@ from pathlib import Path
 
 import duckdb
 
-from . import contract
+from . import contract, duck
 from .contract import CITIZEN, TABLES, Table
-from .dialect import WINDOWS_1252, XLSX, FileProblem, read_header, utf8_source
+from .dialect import WINDOWS_1252, XLSX, FileProblem, Header, read_header, utf8_source
 from .messages import sql_reason
 from .pseudonym import hmac_pads, hmac_sql
 from .validation import MACROS, duplicate_problems_sql, problems_select, typed_select
@@ -153,79 +153,252 @@ def _column_map(delivery: Delivery, names: tuple[str, ...]) -> tuple[list[str], 
     return positions, ignored
 
 
-def _read_raw(con: duckdb.DuckDBPyConnection, source: str, delimiter: str, positions: list[str]) -> None:
-    """All cells as text into `raw_file`, malformed lines into DuckDB's reject tables."""
-    con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans; DROP TABLE IF EXISTS raw_rows")
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class _Scanned:
+    """What one scan found in one source: parsed rows, rejected lines, and whether any was not UTF-8."""
+
+    parsed: int = 0
+    rejected: int = 0
+    bad_encoding: bool = False
+
+
+def _read_raw(con: duckdb.DuckDBPyConnection, sources: list[str], delimiter: str,
+              positions: list[str]) -> dict[str, _Scanned]:
+    """All cells as text into `raw_rows` (with each row's `filename`), malformed lines into DuckDB's reject tables.
+
+    Several files of one layout are read in one scan: DuckDB numbers rejected lines per file and keeps file order.
+    Statements go together in as few calls as possible: for small files the cost of a call is the cost.
+    """
     columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in positions) + "}"
+    files = "[" + ", ".join(_literal(source) for source in sources) + "]"
     con.execute(
-        f"""CREATE TEMP TABLE raw_rows AS SELECT * FROM read_csv($source, delim=$delimiter, header=true,
+        f"""DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans; DROP TABLE IF EXISTS raw_rows;
+            CREATE TEMP TABLE raw_rows AS SELECT * FROM read_csv({files}, delim={_literal(delimiter)}, header=true,
             auto_detect=false, columns={columns}, quote='"', escape='"', store_rejects=true,
-            strict_mode=true)""",
-        {"source": source, "delimiter": delimiter},
+            strict_mode=true, filename=true)"""
     )
+    found = con.execute(
+        """WITH parsed AS (SELECT filename, count(*) AS n FROM raw_rows GROUP BY filename),
+           rejected AS (SELECT s.file_path AS filename, count(DISTINCT e.line) AS n,
+                               bool_or(e.error_type = 'INVALID ENCODING') AS bad_encoding
+                        FROM reject_errors AS e JOIN reject_scans AS s USING (scan_id, file_id)
+                        GROUP BY s.file_path)
+           SELECT filename, coalesce(p.n, 0), coalesce(r.n, 0), coalesce(r.bad_encoding, false)
+           FROM parsed AS p FULL JOIN rejected AS r USING (filename)"""
+    ).fetchall()
+    return {source: _Scanned(parsed, rejected, bad) for source, parsed, rejected, bad in found}
 
 
-def _number_lines(con: duckdb.DuckDBPyConnection) -> None:
-    """`raw_file` = raw rows with their file line (header = line 1), skipping over rejected lines."""
-    # DuckDB keeps file order in a table created from a scan, so rowid is the row's rank among parsed rows;
-    # each rejected line before it pushes it one line further down.
-    con.execute("DROP VIEW IF EXISTS raw_file; DROP TABLE IF EXISTS raw_file")
-    if con.execute("SELECT count(*) FROM reject_errors").fetchone()[0] == 0:
-        con.execute("CREATE TEMP VIEW raw_file AS SELECT rowid + 2 AS line, * FROM raw_rows")
-        return
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE rejected_lines AS
-        SELECT line, line - 2 - (row_number() OVER (ORDER BY line) - 1) AS slot
-        FROM (SELECT DISTINCT line FROM reject_errors);
-        CREATE OR REPLACE TEMP TABLE raw_file AS
-        SELECT rowid + 2 + (SELECT count(*) FROM rejected_lines r WHERE r.slot <= raw_rows.rowid) AS line, *
-        FROM raw_rows;
-        """
-    )
+def _batch_raw(table: Table) -> str:
+    return f"batch_raw_{table.name}"
 
 
-def _has_encoding_rejects(con: duckdb.DuckDBPyConnection) -> bool:
-    return con.execute("SELECT count(*) FROM reject_errors WHERE error_type = 'INVALID ENCODING'").fetchone()[0] > 0
+def _append_raw(con: duckdb.DuckDBPyConnection, table: Table, file_nos: dict[str, int], present: set[str],
+                scanned: dict[str, _Scanned]) -> dict[int, int]:
+    """Append the rows of `raw_rows` read from the given sources to the batch's raw table, with their file number
+    and file line (header = line 1), and their rejected lines to `batch_rejects`. Returns rows read per file."""
+    values = ", ".join(f"({_literal(source)}, {n})" for source, n in file_nos.items())
+    cells = ", ".join(c.name if c.name in present else "NULL" for c in table.columns)
+    # DuckDB keeps file order in a table created from a scan, so a row's rank within its file is its rank among
+    # the file's parsed rows; each rejected line before it pushes it one line further down.
+    ranked = """(SELECT *, row_number() OVER (PARTITION BY filename ORDER BY raw_rows.rowid) - 1 AS rank
+                 FROM raw_rows JOIN source_files USING (filename))"""
+    statements = [
+        f"CREATE OR REPLACE TEMP TABLE source_files AS SELECT * FROM (VALUES {values}) AS t(filename, file_no)"
+    ]
+    if not any(scanned.get(source, _Scanned()).rejected for source in file_nos):
+        statements.append(f"INSERT INTO {_batch_raw(table)} SELECT file_no, rank + 2, {cells} FROM {ranked}")
+    else:
+        statements += [
+            """CREATE OR REPLACE TEMP TABLE rejected_lines AS
+               SELECT file_no, line, line - 2 - (row_number() OVER (PARTITION BY file_no ORDER BY line) - 1) AS slot
+               FROM (SELECT DISTINCT s.file_path AS filename, e.line
+                     FROM reject_errors AS e JOIN reject_scans AS s USING (scan_id, file_id))
+               JOIN source_files USING (filename)""",
+            f"""INSERT INTO {_batch_raw(table)}
+                SELECT file_no,
+                       rank + 2 + (SELECT count(*) FROM rejected_lines AS r
+                                   WHERE r.file_no = f.file_no AND r.slot <= f.rank),
+                       {cells}
+                FROM {ranked} AS f""",
+            """INSERT INTO batch_rejects
+               SELECT file_no, e.line, e.error_message
+               FROM reject_errors AS e JOIN reject_scans AS s USING (scan_id, file_id)
+               JOIN source_files ON source_files.filename = s.file_path""",
+        ]
+    con.execute(";\n".join(statements))
+    return {n: scanned.get(source, _Scanned()).parsed + scanned.get(source, _Scanned()).rejected
+            for source, n in file_nos.items()}
+
+
+@dataclass
+class _Read:
+    """A file read into the batch: what its row accounting and log line need."""
+
+    file_no: int
+    delivery: Delivery
+    encoding: str
+    delimiter: str
+    rows_read: int
+    ignored: list[str]
+
+
+@dataclass
+class _Layout:
+    """A file's header as read, and the contract column at each position."""
+
+    file_no: int
+    delivery: Delivery
+    header: Header
+    positions: list[str]
+    ignored: list[str]
+
+    def read(self, encoding: str, rows_read: int) -> _Read:
+        return _Read(self.file_no, self.delivery, encoding, self.header.delimiter, rows_read, self.ignored)
+
+
+def _layout(delivery: Delivery, file_no: int) -> _Layout:
+    header = read_header(delivery.path, delivery.display)
+    positions, ignored = _column_map(delivery, header.names)
+    return _Layout(file_no, delivery, header, positions, ignored)
+
+
+def _read_one(session: Session, layout: _Layout, encoding: str) -> _Read:
+    """Read one file on its own: through a converting pipe (Windows-1252, Excel), or to find out which file of a
+    group DuckDB could not read."""
+    con, delivery = session.con, layout.delivery
+    try:
+        with utf8_source(delivery.path, encoding) as source:
+            scanned = _read_raw(con, [source], layout.header.delimiter, layout.positions)
+        if encoding != XLSX and any(found.bad_encoding for found in scanned.values()):
+            encoding = WINDOWS_1252
+            with utf8_source(delivery.path, WINDOWS_1252) as source:
+                scanned = _read_raw(con, [source], layout.header.delimiter, layout.positions)
+    except duckdb.Error as error:
+        raise FileProblem(delivery.display, "unreadable_csv", detail=scrub(str(error))) from error
+    # a pipe's name outlives the pipe: the rows carry it in `filename`
+    rows = _append_raw(con, delivery.table, {source: layout.file_no}, set(layout.positions), scanned)
+    return layout.read(encoding, rows[layout.file_no])
+
+
+def _read_group(session: Session, group: list[_Layout]) -> tuple[list[_Read], list[tuple[_Layout, str]]]:
+    """Read UTF-8 files of one layout (table, encoding, separator, columns) in one scan. Returns the reads, and
+    the files to read one by one instead, with the encoding to try: those found not to be UTF-8 after all, or
+    all of them when DuckDB cannot read the group (so that the error names its file)."""
+    con, first = session.con, group[0]
+    sources = {str(layout.delivery.path): layout for layout in group}
+    try:
+        scanned = _read_raw(con, list(sources), first.header.delimiter, first.positions)
+    except duckdb.Error:
+        return [], [(layout, layout.header.encoding) for layout in group]
+    not_utf8 = {source for source, found in scanned.items() if found.bad_encoding}
+    keep = {source: layout.file_no for source, layout in sources.items() if source not in not_utf8}
+    rows = _append_raw(con, first.delivery.table, keep, set(first.positions), scanned) if keep else {}
+    reads = [layout.read(layout.header.encoding, rows[layout.file_no]) for source, layout in sources.items()
+             if source in keep]
+    return reads, [(sources[source], WINDOWS_1252) for source in sorted(not_utf8)]
+
+
+def _read_files(session: Session, deliveries: list[Delivery]) -> tuple[list[_Read], list[FileProblem]]:
+    """Read every file into the batch's raw tables; those that cannot be used are returned as problems.
+
+    A national quarter is hundreds of files of a few dozen rows each, so the UTF-8 files that share a layout are
+    read in one scan: the cost of a query, not of a row, would otherwise dominate.
+    """
+    layouts, problems = [], []
+    for file_no, delivery in enumerate(deliveries):
+        try:
+            layouts.append(_layout(delivery, file_no))
+        except FileProblem as problem:
+            problems.append(problem)
+    groups: dict[tuple, list[_Layout]] = {}
+    one_by_one: list[tuple[_Layout, str]] = []
+    for layout in layouts:
+        if layout.header.encoding == XLSX:
+            one_by_one.append((layout, XLSX))
+            continue
+        key = (layout.delivery.table.name, layout.header.encoding, layout.header.delimiter, tuple(layout.positions))
+        groups.setdefault(key, []).append(layout)
+    reads = []
+    for group in groups.values():
+        done, alone = _read_group(session, group)
+        reads += done
+        one_by_one += alone
+    for layout, encoding in one_by_one:
+        try:
+            reads.append(_read_one(session, layout, encoding))
+        except FileProblem as problem:
+            problems.append(problem)
+    order = {delivery.display: index for index, delivery in enumerate(deliveries)}
+    problems.sort(key=lambda problem: order.get(problem.path, -1))  # as the files come, like the messages
+    return sorted(reads, key=lambda read: read.file_no), problems
+
+
+def ingest_files(session: Session, deliveries: list[Delivery]) -> tuple[list[FileOutcome], list[FileProblem]]:
+    """Validate files into the session's staging tables: their row accounting, and the files that cannot be used.
+
+    Each file keeps its own header, dialect and line numbers, but the checks, the staging and the accounting run
+    once for all files of a contract table: a national quarter is hundreds of files of a few dozen rows each, and
+    the cost of a query, not of a row, would otherwise dominate.
+    """
+    con = session.con
+    for table in TABLES.values():
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {_batch_raw(table)} (file_no INTEGER, line BIGINT, "
+                    + ", ".join(f"{c.name} VARCHAR" for c in table.columns) + ")")
+    con.execute("CREATE OR REPLACE TEMP TABLE batch_rejects (file_no INTEGER, line BIGINT, error_message VARCHAR)")
+    reads, problems = _read_files(session, deliveries)
+    outcomes: dict[int, FileOutcome] = {}
+    for table in TABLES.values():
+        batch = [read for read in reads if read.delivery.table is table]
+        if batch:
+            outcomes |= _validate_batch(session, table, batch)
+    return [outcomes[read.file_no] for read in reads], problems
 
 
 def ingest_file(session: Session, delivery: Delivery) -> FileOutcome:
     """Validate one file into the session's staging tables; return its row accounting."""
-    con = session.con
-    header = read_header(delivery.path, delivery.display)
-    positions, ignored = _column_map(delivery, header.names)
-    encoding = header.encoding
-    try:
-        with utf8_source(delivery.path, encoding) as source:
-            _read_raw(con, source, header.delimiter, positions)
-        if encoding != XLSX and _has_encoding_rejects(con):
-            encoding = WINDOWS_1252
-            with utf8_source(delivery.path, WINDOWS_1252) as source:
-                _read_raw(con, source, header.delimiter, positions)
-    except duckdb.Error as error:
-        raise FileProblem(delivery.display, "unreadable_csv", detail=scrub(str(error))) from error
-    _number_lines(con)
+    outcomes, problems = ingest_files(session, [delivery])
+    if problems:
+        raise problems[0]
+    return outcomes[0]
 
-    table = delivery.table
-    con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_select(table, set(positions))}")
+
+def _validate_batch(session: Session, table: Table, batch: list[_Read]) -> dict[int, FileOutcome]:
+    con = session.con
+    con.execute("CREATE OR REPLACE TEMP TABLE batch_files (file_no INTEGER, quarter VARCHAR, source_file VARCHAR, "
+                "kommunekode VARCHAR)")
+    _insert_rows(con, "batch_files",
+                 [(r.file_no, r.delivery.quarter, r.delivery.display, r.delivery.kommunekode) for r in batch])
+    # Absent columns are NULL in the batch's raw table, exactly as an empty cell of a present one.
+    every = {c.name for c in table.columns}
+    con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_select(table, every, _batch_raw(table))}")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE file_problems AS
-            SELECT * FROM ({problems_select(table, set(positions))})
+            SELECT * FROM ({problems_select(table, every, _batch_raw(table))})
             UNION ALL SELECT * FROM ({duplicate_problems_sql(table)})
             UNION ALL
-            SELECT line, NULL, NULL, 'malformed_line',
+            SELECT file_no, line, NULL, NULL, 'malformed_line',
                    {sql_reason("malformed_line", "en", detail="string_agg(DISTINCT error_message, '; ')")},
                    {sql_reason("malformed_line", "da", detail="string_agg(DISTINCT error_message, '; ')")}
-            FROM reject_errors GROUP BY line"""
+            FROM batch_rejects SEMI JOIN batch_files USING (file_no) GROUP BY file_no, line"""
     )
-    _stage_rows(session, delivery)
-    return _account(con, delivery, encoding, header.delimiter, ignored)
+    _stage_rows(session, table)
+    return _account(con, table, batch)
 
 
-def _stage_rows(session: Session, delivery: Delivery) -> None:
-    table = delivery.table
-    selected, params = [], {"kommunekode": delivery.kommunekode, "quarter": delivery.quarter,
-                            "source_file": delivery.display}
+def _insert_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple]) -> None:
+    """Insert rows in one statement: executemany costs a statement per row, which adds up over a national drop."""
+    if rows:
+        marks = "(" + ", ".join("?" * len(rows[0])) + ")"
+        con.execute(f"INSERT INTO {name} VALUES " + ", ".join([marks] * len(rows)), [v for row in rows for v in row])
+
+
+def _stage_rows(session: Session, table: Table) -> None:
+    selected, params = [], {}
     for column in table.columns:
         if column.kind == CITIZEN:
             params |= session.pads
@@ -236,62 +409,63 @@ def _stage_rows(session: Session, delivery: Delivery) -> None:
             selected.append(column.name)
     session.con.execute(
         f"""INSERT INTO stage_{table.name}
-            SELECT $kommunekode, {', '.join(selected)}, $quarter, $source_file, line
-            FROM typed ANTI JOIN file_problems USING (line)""",
+            SELECT f.kommunekode, {', '.join(selected)}, f.quarter, f.source_file, line
+            FROM (SELECT * FROM typed ANTI JOIN file_problems USING (file_no, line)) JOIN batch_files AS f
+                USING (file_no)
+            ORDER BY file_no, line""",
         params,
     )
     session.con.execute(
         f"""INSERT INTO {QUARANTINE}
-            SELECT $quarter, $source_file, $kommunekode, $table_name, line, column_name, value, reason_code,
+            SELECT f.quarter, f.source_file, f.kommunekode, '{table.name}', line, column_name, value, reason_code,
                    reason, reason_da
-            FROM file_problems ORDER BY line""",
-        {"kommunekode": delivery.kommunekode, "quarter": delivery.quarter, "source_file": delivery.display,
-         "table_name": table.name},
+            FROM file_problems JOIN batch_files AS f USING (file_no) ORDER BY file_no, line"""
     )
 
 
-def _account(
-    con: duckdb.DuckDBPyConnection, delivery: Delivery, encoding: str, delimiter: str, ignored: list[str]
-) -> FileOutcome:
-    """Count the file's rows three ways from what was actually written, and insist they add up."""
-    rows_read = con.execute(
-        "SELECT (SELECT count(*) FROM raw_file) + (SELECT count(DISTINCT line) FROM reject_errors)"
-    ).fetchone()[0]
-    rows_loaded = con.execute(
-        f"SELECT count(*) FROM stage_{delivery.table.name} WHERE source_file = $f", {"f": delivery.display}
-    ).fetchone()[0]
-    rows_quarantined = con.execute(
-        f"SELECT count(DISTINCT source_line) FROM {QUARANTINE} WHERE source_file = $f", {"f": delivery.display}
-    ).fetchone()[0]
-    outcome = FileOutcome(delivery, encoding, delimiter, rows_read, rows_loaded, rows_quarantined, ignored)
-    con.execute(
-        f"INSERT INTO {INGEST_LOG} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+def _account(con: duckdb.DuckDBPyConnection, table: Table, batch: list[_Read]) -> dict[int, FileOutcome]:
+    """Count each file's rows three ways from what was actually written, and insist they add up."""
+    counted = dict(
+        (source_file, (loaded, quarantined))
+        for source_file, loaded, quarantined in con.execute(
+            f"""WITH loaded AS (SELECT source_file, count(*) AS n FROM stage_{table.name}
+                                SEMI JOIN batch_files USING (source_file) GROUP BY source_file),
+                quarantined AS (SELECT source_file, count(DISTINCT source_line) AS n FROM {QUARANTINE}
+                                SEMI JOIN batch_files USING (source_file) GROUP BY source_file)
+                SELECT f.source_file, coalesce(l.n, 0), coalesce(q.n, 0)
+                FROM batch_files AS f LEFT JOIN loaded AS l USING (source_file)
+                LEFT JOIN quarantined AS q USING (source_file)"""
+        ).fetchall()
+    )
+    outcomes = {}
+    for read in batch:
+        delivery = read.delivery
+        rows_loaded, rows_quarantined = counted[delivery.display]
+        outcomes[read.file_no] = FileOutcome(delivery, read.encoding, read.delimiter, read.rows_read, rows_loaded,
+                                             rows_quarantined, read.ignored)
+    _insert_rows(
+        con,
+        INGEST_LOG,
         [
-            delivery.quarter,
-            delivery.display,
-            delivery.kommunekode,
-            delivery.table.name,
-            encoding,
-            delimiter,
-            rows_read,
-            rows_loaded,
-            rows_quarantined,
-            ", ".join(ignored),
+            (o.delivery.quarter, o.delivery.display, o.delivery.kommunekode, o.delivery.table.name, o.encoding,
+             o.delimiter, o.rows_read, o.rows_loaded, o.rows_quarantined, ", ".join(o.ignored_columns))
+            for o in outcomes.values()
         ],
     )
-    if rows_read != rows_loaded + rows_quarantined:
-        raise AccountingError(
-            f"{delivery.display}: {rows_read} rows read but {rows_loaded} loaded + {rows_quarantined} "
-            "quarantined; no row may be lost or counted twice"
-        )
-    return outcome
+    for o in outcomes.values():
+        if o.rows_read != o.rows_loaded + o.rows_quarantined:
+            raise AccountingError(
+                f"{o.delivery.display}: {o.rows_read} rows read but {o.rows_loaded} loaded + {o.rows_quarantined} "
+                "quarantined; no row may be lost or counted twice"
+            )
+    return outcomes
 
 
 class Session:
     """One DuckDB session with a staging table per contract table, the quarantine and the ingest log."""
 
     def __init__(self, key: bytes):
-        self.con = duckdb.connect()
+        self.con = duck.connect()
         inner, outer = hmac_pads(key)
         self.pads = {"hmac_inner": inner, "hmac_outer": outer}
         self.con.execute(MACROS)
@@ -323,15 +497,10 @@ def ingest_quarter(raw_dir: Path, quarter: str, out_dir: Path, key: bytes) -> li
     """
     deliveries = quarter_deliveries(raw_dir, quarter)
     session = Session(key)
-    outcomes, problems = [], []
     try:
-        for delivery in deliveries:
-            try:
-                outcomes.append(ingest_file(session, delivery))
-            except FileProblem as problem:
-                problems.append(str(problem))
+        outcomes, problems = ingest_files(session, deliveries)
         if problems:
-            raise IngestError("\n".join(problems))
+            raise IngestError("\n".join(str(problem) for problem in problems))
         session.write_parquet(out_dir)
     finally:
         session.close()

@@ -875,7 +875,18 @@ def cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="evalkit synth", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="data/raw", help="raw folder to write the quarter folders into")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument("--scale", type=int, metavar="N",
+                        help="instead of the calibrated demo: N courses over 98 municipalities and 20 quarters, "
+                        "streamed to --out (benchmarks; see evalkit.synth_scale)")
     args = parser.parse_args(argv)
+    if args.scale is not None:
+        from . import synth_scale  # numpy-backed; only needed for the scale drops
+
+        if args.scale < 1:
+            parser.error("--scale needs at least one course")
+        count, rows = synth_scale.generate(Path(args.out), args.scale, args.seed)
+        print(f"evalkit synth: {count} files, {rows:,} rows, {args.scale:,} courses, seed {args.seed}, in {args.out}")
+        return 0
     files = generate(args.seed)
     write(Path(args.out), files)
     size = sum(len(b) for b in files.values())

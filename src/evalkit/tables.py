@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from evalkit import duck
 from evalkit.config import load_config
 from evalkit.excel import csv_safe
 from evalkit.publish import mask_row
@@ -246,7 +247,7 @@ def load_unit_costs(con: duckdb.DuckDBPyConnection, path: str | Path | None) -> 
 
 def connect(db_path: str | Path, unit_costs: str | Path | None) -> duckdb.DuckDBPyConnection:
     """An in-memory connection with the warehouse attached read-only as `wh`."""
-    con = duckdb.connect()
+    con = duck.connect()
     con.execute(f"ATTACH {_literal(str(db_path))} AS wh (READ_ONLY)")
     register_wilson(con)
     load_unit_costs(con, unit_costs)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import contract
+from . import contract, duck
 from .contract import TABLES
 from .ingest import INGEST_LOG, QUARANTINE, AccountingError, discover_quarters, ingest_quarter
 
@@ -165,7 +165,7 @@ def build_warehouse(quarter_dirs: list[Path], db_path: Path) -> None:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     partial = db_path.with_name(f".{db_path.name}.partial")
     partial.unlink(missing_ok=True)
-    con = duckdb.connect(str(partial))
+    con = duck.connect(str(partial))
     try:
         for table in TABLES.values():
             _load(con, table.name, contract.warehouse_columns(table), quarter_dirs)

@@ -13,10 +13,10 @@ WAREHOUSE = PROCESSED_DIR / "evalkit.duckdb"
 QUARTERS = discover_quarters(RAW_DIR)
 # The code each stage runs: a change reruns the stage (and what follows), not only a changed input.
 INGEST_CODE = source_fingerprint(
-    "contract.py", "dialect.py", "ingest.py", "validation.py", "messages.py", "pseudonym.py"
+    "contract.py", "dialect.py", "duck.py", "ingest.py", "validation.py", "messages.py", "pseudonym.py"
 )
-WAREHOUSE_CODE = source_fingerprint("contract.py", "warehouse.py")
-TABLES_CODE = source_fingerprint("tables.py", "stats.py", "publish.py", "excel.py", "sql")
+WAREHOUSE_CODE = source_fingerprint("contract.py", "duck.py", "warehouse.py")
+TABLES_CODE = source_fingerprint("duck.py", "tables.py", "stats.py", "publish.py", "excel.py", "sql")
 
 
 wildcard_constraints:
