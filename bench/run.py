@@ -212,7 +212,8 @@ def dataset_facts(size: Size) -> dict[str, float]:
     return {"files": len(files), "rows": rows, "csv_mb": sum(p.stat().st_size for p in files) / 1e6}
 
 
-def bench_size(courses: int, work: Path, repeat: int, pandas_max: int, command: str, log) -> list[dict]:
+def bench_size(courses: int, work: Path, repeat: int, pandas_max: int, last_quarters: int | None, command: str,
+               log) -> list[dict]:
     """Every measurement of one size; returns CSV rows."""
     size = Size(courses, work / f"n{courses}")
     shutil.rmtree(size.work, ignore_errors=True)
@@ -232,7 +233,8 @@ def bench_size(courses: int, work: Path, repeat: int, pandas_max: int, command: 
                  "note": "; ".join(f"{k}: {v}" for k, v in info.items())})
     log(f"== {courses:,} courses: generating drops in {size.raw}")
     synth = measure([PYTHON, "-m", "evalkit", "synth", "--scale", str(courses), "--out", str(size.raw),
-                     "--seed", str(SEED)], size.env())
+                     "--seed", str(SEED)] + (["--last-quarters", str(last_quarters)] if last_quarters else []),
+                    size.env())
     facts = dataset_facts(size)
     record("files", "files", [facts["files"]])
     record("rows", "rows", [facts["rows"]], "CSV data rows, all tables")
@@ -413,6 +415,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--csv", type=Path, default=BENCH / "results.csv")
     parser.add_argument("--md", type=Path, default=BENCH / "results.md")
     parser.add_argument("--keep", action="store_true", help="keep each size's scratch folder")
+    parser.add_argument("--last-quarters", type=int, metavar="K",
+                        help="generate only the last K of the 20 quarters: fewer jobs, for a quick smoke run")
     parser.add_argument("--render-only", action="store_true",
                         help="measure nothing: write --md again from --csv (and bench/analysis.md)")
     parser.add_argument("--pandas-max", type=int, default=2_000_000, metavar="N",
@@ -428,7 +432,7 @@ def main(argv: list[str]) -> int:
         args.md.write_text(render(merge_csv(args.csv, [])), encoding="utf-8")
         return 0
     for courses in args.sizes:
-        rows = bench_size(courses, args.work, args.repeat, args.pandas_max, command, log)
+        rows = bench_size(courses, args.work, args.repeat, args.pandas_max, args.last_quarters, command, log)
         # written after every size, so a long run that is stopped keeps what it measured
         args.md.write_text(render(merge_csv(args.csv, rows)), encoding="utf-8")
         if not args.keep:

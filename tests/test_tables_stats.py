@@ -36,7 +36,7 @@ def test_wilson_of_all_successes_reaches_one_and_is_symmetric(con):
     assert low == pytest.approx(1 - mirror_high)
 
 
-@pytest.mark.parametrize(("k", "n"), [(0, 0), (3, 0), (5, 4), (-1, 4), (None, 4)])
+@pytest.mark.parametrize(("k", "n"), [(0, 0), (3, 0), (5, 4), (-1, 4), (None, 4), (0, None), (2, None)])
 def test_wilson_is_empty_when_it_is_not_a_proportion(con, k, n):
     assert con.execute("SELECT wilson_low(?, ?), wilson_high(?, ?)", [k, n, k, n]).fetchone() == (None, None)
 

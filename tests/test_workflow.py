@@ -133,6 +133,10 @@ def test_the_whole_default_pipeline_runs_on_other_folders_and_reports(workspace)
                           "period": {"start": "2021-04-01", "end": "2021-09-30"}}]
     config_path.write_text(yaml.safe_dump(config))
     snakemake(config_path)  # the default target: everything `make results` builds
+    # A municipality's own data has no published figures: the config switches the reproduction off.
+    without = tmp_path / "without_published.yaml"
+    without.write_text(yaml.safe_dump(config | {"published_figures": ""}))
+    assert "reproduce" not in snakemake(without, "--dry-run", "--forceall").stdout
     results = tmp_path / "results"
     # c1 (closed in 2021Q3) and c2 ended in the period, both completed; c3 was quarantined.
     assert (results / "tables" / "completion.csv").read_text().splitlines()[1].startswith("aalborg_2021,851,2,2,1.0,")

@@ -878,13 +878,16 @@ def cli(argv: list[str]) -> int:
     parser.add_argument("--scale", type=int, metavar="N",
                         help="instead of the calibrated demo: N courses over 98 municipalities and 20 quarters, "
                         "streamed to --out (benchmarks; see evalkit.synth_scale)")
+    parser.add_argument("--last-quarters", type=int, metavar="K",
+                        help="with --scale: write only the last K of the 20 quarters (a quick smoke run)")
     args = parser.parse_args(argv)
     if args.scale is not None:
         from . import synth_scale  # numpy-backed; only needed for the scale drops
 
         if args.scale < 1:
             parser.error("--scale needs at least one course")
-        count, rows = synth_scale.generate(Path(args.out), args.scale, args.seed)
+        quarters = range(synth_scale.QUARTERS - (args.last_quarters or synth_scale.QUARTERS), synth_scale.QUARTERS)
+        count, rows = synth_scale.generate(Path(args.out), args.scale, args.seed, quarters)
         print(f"evalkit synth: {count} files, {rows:,} rows, {args.scale:,} courses, seed {args.seed}, in {args.out}")
         return 0
     files = generate(args.seed)

@@ -17,7 +17,7 @@ REPRODUCTION_INPUTS = (
         ),
         "reproduction_table": rules.reproduce.output.csv,
     }
-    if hasattr(rules, "reproduce")
+    if config.get("published_figures")
     else {}
 )
 
