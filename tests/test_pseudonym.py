@@ -36,3 +36,24 @@ def test_key_file_inside_the_project_is_refused(monkeypatch, tmp_path):
     monkeypatch.delenv("EVALKIT_PSEUDONYM_KEY")
     with pytest.raises(KeyError_, match="inside the project folder"):
         load_key(tmp_path / "repo" / "key", project_root=tmp_path / "repo")
+
+
+def test_jobs_creating_the_key_at_the_same_time_all_get_the_same_complete_key(tmp_path):
+    # Snakemake starts ingest jobs side by side; on a new machine each finds no key file.
+    import subprocess
+    import sys
+
+    key_file = tmp_path / "keys" / "pseudonym.key"
+    code = (
+        "import os, sys; os.environ.pop('EVALKIT_PSEUDONYM_KEY', None); from pathlib import Path; "
+        "from evalkit.pseudonym import load_key; "
+        f"sys.stdout.write(load_key({str(key_file)!r}, project_root=Path({str(tmp_path / 'repo')!r})).decode())"
+    )
+    jobs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(8)]
+    results = [job.communicate() for job in jobs]
+    assert all(job.returncode == 0 for job in jobs), [err for _, err in results]
+    keys = {out for out, _ in results}
+    assert len(keys) == 1 and len(keys.pop()) == 64
+    assert sum(b"created a new pseudonymisation key" in err for _, err in results) == 1
+    assert [p.name for p in key_file.parent.iterdir()] == ["pseudonym.key"]

@@ -11,6 +11,7 @@ import hashlib
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 ENV_VAR = "EVALKIT_PSEUDONYM_KEY"
@@ -44,19 +45,31 @@ def load_key(key_file: str | os.PathLike | None, project_root: Path | None = Non
             "it must live outside the repository so it is never committed or shipped with results"
         )
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32) + "\n")
-        print(
-            f"evalkit: created a new pseudonymisation key at {path}. Keep it: citizen keys from later runs "
-            f"only match earlier ones when the same key is used (or set {ENV_VAR}).",
-            file=sys.stderr,
-        )
+        _create_key_file(path)
     key = path.read_text(encoding="utf-8").strip().encode("utf-8")
     if not key:
         raise KeyError_(f"the pseudonymisation key file {path} is empty")
     return key
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a fresh random key to path, atomically: Snakemake runs ingest jobs side by side, and every one of them
+    must end up with the same key, complete, whichever of them creates it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=".pseudonym-")  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+        os.link(partial, path)  # fails if another job got there first; then its key is the key
+    except FileExistsError:
+        return
+    finally:
+        os.unlink(partial)
+    print(
+        f"evalkit: created a new pseudonymisation key at {path}. Keep it: citizen keys from later runs "
+        f"only match earlier ones when the same key is used (or set {ENV_VAR}).",
+        file=sys.stderr,
+    )
 
 
 def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
