@@ -39,10 +39,9 @@ def build_warehouse(path: str | Path, tables: Mapping[str, Iterable[Mapping]] = 
     try:
         log: dict[tuple[str, str], int] = {}
         for table, schema in SCHEMA.items():
-            columns = schema
-            _create(con, table, columns)
+            _create(con, table, schema)
             for line, row in enumerate(tables.get(table, ()), start=2):
-                extra = set(row) - set(columns)
+                extra = set(row) - set(schema)
                 assert not extra, f"{table} has no column(s) {extra}"
                 kommunekode = row["kommunekode"]
                 values = {**row, "quarter": QUARTER, "source_file": f"{QUARTER}/{kommunekode}_{table}.csv",

@@ -40,9 +40,10 @@ class Column:
     required: bool = False  # the cell must not be empty (the column must then be in the header too)
     aliases: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
-    # Written when the column is a citizen id: the warehouse holds its key, never the value.
+
     @property
     def warehouse_name(self) -> str:
+        """A citizen id is stored as its key, never as the value."""
         return "citizen_key" if self.kind == CITIZEN else self.name
 
 

@@ -20,14 +20,19 @@ MEMORY_LIMIT = "1GB"
 _numbers = itertools.count()
 
 
+def sql_literal(text: str) -> str:
+    """Text as a SQL string literal, for the places DuckDB takes no parameter (file lists, COPY targets, SET)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
     """A connection with the memory cap. An in-memory database spills to a folder of its own under the system's
     temporary folder (DuckDB's default, `.tmp` in the working directory, would be inside the project); DuckDB
     creates it only when it spills and removes it on close. A database file spills next to itself."""
     con = duckdb.connect(database)
     limit = os.environ.get(ENV_VAR) or MEMORY_LIMIT
-    con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
+    con.execute(f"SET memory_limit = {sql_literal(limit)}")
     if database == ":memory:":
         spill = os.path.join(tempfile.gettempdir(), f"evalkit-duckdb-{os.getpid()}-{next(_numbers)}")
-        con.execute(f"SET temp_directory = '{spill.replace(chr(39), chr(39) * 2)}'")
+        con.execute(f"SET temp_directory = {sql_literal(spill)}")
     return con

@@ -17,6 +17,7 @@ import duckdb
 from . import contract, duck
 from .contract import CITIZEN, TABLES, Table
 from .dialect import WINDOWS_1252, XLSX, FileProblem, Header, read_header, utf8_source
+from .duck import sql_literal
 from .messages import sql_reason
 from .pseudonym import hmac_pads, hmac_sql
 from .validation import MACROS, duplicate_problems_sql, problems_select, typed_select
@@ -153,10 +154,6 @@ def _column_map(delivery: Delivery, names: tuple[str, ...]) -> tuple[list[str], 
     return positions, ignored
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 @dataclass(frozen=True)
 class _Scanned:
     """What one scan found in one source: parsed rows, rejected lines, and whether any was not UTF-8."""
@@ -174,10 +171,10 @@ def _read_raw(con: duckdb.DuckDBPyConnection, sources: list[str], delimiter: str
     Statements go together in as few calls as possible: for small files the cost of a call is the cost.
     """
     columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in positions) + "}"
-    files = "[" + ", ".join(_literal(source) for source in sources) + "]"
+    files = "[" + ", ".join(sql_literal(source) for source in sources) + "]"
     con.execute(
         f"""DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans; DROP TABLE IF EXISTS raw_rows;
-            CREATE TEMP TABLE raw_rows AS SELECT * FROM read_csv({files}, delim={_literal(delimiter)}, header=true,
+            CREATE TEMP TABLE raw_rows AS SELECT * FROM read_csv({files}, delim={sql_literal(delimiter)}, header=true,
             auto_detect=false, columns={columns}, quote='"', escape='"', store_rejects=true,
             strict_mode=true, filename=true)"""
     )
@@ -201,7 +198,7 @@ def _append_raw(con: duckdb.DuckDBPyConnection, table: Table, file_nos: dict[str
                 scanned: dict[str, _Scanned]) -> dict[int, int]:
     """Append the rows of `raw_rows` read from the given sources to the batch's raw table, with their file number
     and file line (header = line 1), and their rejected lines to `batch_rejects`. Returns rows read per file."""
-    values = ", ".join(f"({_literal(source)}, {n})" for source, n in file_nos.items())
+    values = ", ".join(f"({sql_literal(source)}, {n})" for source, n in file_nos.items())
     cells = ", ".join(c.name if c.name in present else "NULL" for c in table.columns)
     # DuckDB keeps file order in a table created from a scan, so a row's rank within its file is its rank among
     # the file's parsed rows; each rejected line before it pushes it one line further down.
@@ -481,8 +478,7 @@ class Session:
         for name, source in sources.items():
             target = out_dir / f"{name}.parquet"
             partial = out_dir / f".{name}.parquet.partial"
-            quoted = str(partial).replace("'", "''")
-            self.con.execute(f"COPY {source} TO '{quoted}' (FORMAT parquet)")
+            self.con.execute(f"COPY {source} TO {sql_literal(str(partial))} (FORMAT parquet)")
             os.replace(partial, target)
 
     def close(self) -> None:

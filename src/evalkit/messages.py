@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .duck import sql_literal
+
 LANGUAGES = ("da", "en")
 
 # code -> (English, Danish); {placeholders} are filled per check (codes) or per row in SQL (lines, detail).
@@ -114,10 +116,6 @@ def sql_reason(code: str, language: str, **sql_params: str) -> str:
     while "{" in rest:
         before, _, after = rest.partition("{")
         name, _, rest = after.partition("}")
-        parts += [_literal(before), f"CAST({sql_params[name]} AS VARCHAR)"]
-    parts.append(_literal(rest))
+        parts += [sql_literal(before), f"CAST({sql_params[name]} AS VARCHAR)"]
+    parts.append(sql_literal(rest))
     return " || ".join(p for p in parts if p != "''")
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

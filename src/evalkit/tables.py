@@ -21,6 +21,7 @@ import duckdb
 
 from evalkit import duck
 from evalkit.config import load_config
+from evalkit.duck import sql_literal
 from evalkit.excel import csv_safe
 from evalkit.publish import mask_row
 from evalkit.stats import register_wilson
@@ -218,10 +219,6 @@ def read_sql(name: str) -> str:
 # --- the shared mechanism ------------------------------------------------------------------------------------
 
 
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def load_unit_costs(con: duckdb.DuckDBPyConnection, path: str | Path | None) -> None:
     """config/unit_costs.csv -> temp table unit_costs, paragraphs normalised as the warehouse normalises them."""
     con.execute("CREATE OR REPLACE TEMP TABLE unit_costs "
@@ -248,7 +245,7 @@ def load_unit_costs(con: duckdb.DuckDBPyConnection, path: str | Path | None) -> 
 def connect(db_path: str | Path, unit_costs: str | Path | None) -> duckdb.DuckDBPyConnection:
     """An in-memory connection with the warehouse attached read-only as `wh`."""
     con = duck.connect()
-    con.execute(f"ATTACH {_literal(str(db_path))} AS wh (READ_ONLY)")
+    con.execute(f"ATTACH {sql_literal(str(db_path))} AS wh (READ_ONLY)")
     register_wilson(con)
     load_unit_costs(con, unit_costs)
     return con
@@ -272,7 +269,7 @@ def prepare_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
         "period_end": f"DATE '{report.period_end.isoformat()}'",
         "follow_up_until": f"DATE '{report.follow_up_until.isoformat()}'",
         "price_year_limit": str(report.period_end.year),
-        "funnel_programme": _literal(report.funnel_programme) if report.funnel_programme else "NULL::VARCHAR",
+        "funnel_programme": sql_literal(report.funnel_programme) if report.funnel_programme else "NULL::VARCHAR",
     }
     for name, value in macros.items():
         con.execute(f"CREATE OR REPLACE TEMP MACRO {name}() AS {value}")

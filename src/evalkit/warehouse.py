@@ -14,6 +14,7 @@ import duckdb
 
 from . import contract, duck
 from .contract import TABLES
+from .duck import sql_literal
 from .ingest import INGEST_LOG, QUARANTINE, AccountingError, discover_quarters, ingest_quarter
 
 SUPERSEDED_COLUMNS = (
@@ -26,8 +27,8 @@ SUPERSEDED_COLUMNS = (
 
 
 def _sources(quarter_dirs: list[Path], name: str) -> str:
-    files = [str(d / f"{name}.parquet").replace("'", "''") for d in quarter_dirs]
-    return "read_parquet([" + ", ".join(f"'{f}'" for f in files) + "])"
+    files = [sql_literal(str(d / f"{name}.parquet")) for d in quarter_dirs]
+    return "read_parquet([" + ", ".join(files) + "])"
 
 
 def _load(con: duckdb.DuckDBPyConnection, name: str, columns, quarter_dirs: list[Path]) -> None:
