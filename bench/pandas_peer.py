@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -259,9 +260,13 @@ FAMILIES = {
 KEY_COLUMNS = {"services_before_after": ["paragraph"], "age": ["age_band"], "funnel": ["step"]}
 
 
-def compute(config: dict, processed: Path) -> dict[str, pd.DataFrame]:
-    """Every family for every report of the config: {family: frame with report, kommunekode, ...}."""
+def compute(config: dict, processed: Path, phases: dict[str, float] | None = None) -> dict[str, pd.DataFrame]:
+    """Every family for every report of the config: {family: frame with report, kommunekode, ...}. `phases` gets
+    the seconds spent loading (Parquet and newest-wins) and computing the families, to set beside evalkit's
+    warehouse and figure-tables stages."""
+    start = time.perf_counter()
     tables = load(processed)
+    loaded = time.perf_counter()
     unit_costs = Path(config["unit_costs"])
     out: dict[str, list[pd.DataFrame]] = {name: [] for name in FAMILIES}
     for entry in config["reports"]:
@@ -269,7 +274,10 @@ def compute(config: dict, processed: Path) -> dict[str, pd.DataFrame]:
         for name, family in FAMILIES.items():
             frame = family(report, unit_costs) if name == "shadow_savings" else family(report)
             out[name].append(frame.assign(report=report.id))
-    return {name: pd.concat(frames, ignore_index=True) for name, frames in out.items()}
+    result = {name: pd.concat(frames, ignore_index=True) for name, frames in out.items()}
+    if phases is not None:
+        phases |= {"load": loaded - start, "families": time.perf_counter() - loaded}
+    return result
 
 
 def known_difference(family: str, column: str, mine: object, theirs: object) -> bool:
@@ -323,7 +331,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--check", help="evalkit's results/tables folder: fail unless every value matches")
     args = parser.parse_args(argv)
     config = yaml.safe_load(Path(args.config).read_text(encoding="utf-8"))
-    result = compute(config, Path(args.processed))
+    phases: dict[str, float] = {}
+    result = compute(config, Path(args.processed), phases)
+    print("pandas peer phases: " + " ".join(f"{name}={seconds:.4f}" for name, seconds in phases.items()))
     if args.check:
         compared, known = compare(result, Path(args.check))
         extra = f" (but {known} known differences: see known_difference)" if known else ""

@@ -39,8 +39,8 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _warehouse(args: argparse.Namespace) -> int:
-    build_warehouse([Path(d) for d in args.quarter_dirs], Path(args.db))
-    print(f"warehouse {args.db} built from {len(args.quarter_dirs)} quarter(s)")
+    done = build_warehouse([Path(d) for d in args.quarter_dirs], Path(args.db))
+    print(f"warehouse {args.db} {done}")
     return 0
 
 

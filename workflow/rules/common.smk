@@ -4,6 +4,7 @@ from pathlib import Path
 from evalkit.contract import QUARTER_PATTERN
 from evalkit.ingest import OUTPUTS as INGEST_OUTPUTS, discover_quarters
 from evalkit.provenance import source_fingerprint
+from evalkit.warehouse import CODE_MODULES as WAREHOUSE_MODULES
 
 RAW_DIR = Path(config["raw_dir"])
 PROCESSED_DIR = Path(config["processed_dir"])
@@ -15,7 +16,7 @@ QUARTERS = discover_quarters(RAW_DIR)
 INGEST_CODE = source_fingerprint(
     "contract.py", "dialect.py", "duck.py", "ingest.py", "validation.py", "messages.py", "pseudonym.py"
 )
-WAREHOUSE_CODE = source_fingerprint("contract.py", "duck.py", "warehouse.py")
+WAREHOUSE_CODE = source_fingerprint(*WAREHOUSE_MODULES)
 TABLES_CODE = source_fingerprint("duck.py", "tables.py", "stats.py", "publish.py", "excel.py", "sql")
 
 

@@ -1,11 +1,14 @@
 # The one DuckDB database every figure reads: newest quarter wins by key, accounting re-checked.
+# update(): a delivery of newer quarters is applied to the existing database instead of rebuilding it
+# (evalkit.warehouse decides, and rebuilds in full whenever anything else changed); Snakemake keeps a backup
+# of the database while the job runs and restores it if the job fails.
 
 
 rule warehouse:
     input:
         [quarter_outputs(quarter) for quarter in QUARTERS],
     output:
-        WAREHOUSE,
+        update(WAREHOUSE),
     log:
         LOG_DIR / "warehouse.log",
     params:
