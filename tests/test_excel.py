@@ -58,9 +58,9 @@ def test_publication_csv_escapes_formula_text(tmp_path):
     header = ["report", "kommunekode", "paragraph", "before_during", "after", "citizens_before_during",
               "citizens_after"]
     write_table(tmp_path, "services_before_after", [header, ["r", "851", HOSTILE, "30", "12", "13", "10"]])
-    out = tmp_path / "publish.csv"
-    assert main(["tables", "--family", "services_before_after", "--from-table",
-                 str(tmp_path / "services_before_after.csv"), "--publish", str(out)]) == 0
+    out = tmp_path / "publish" / "services_before_after.csv"
+    assert main(["tables", "--family", "services_before_after", "--from-dir", str(tmp_path),
+                 "--publish-dir", str(out.parent)]) == 0
     with open(out, encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[1][2] == "'" + HOSTILE

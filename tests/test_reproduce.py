@@ -280,9 +280,9 @@ def run_pipeline(raw: Path, work: Path) -> Path:
     db = work / "evalkit.duckdb"
     build_from_raw(raw, db, TEST_KEY.encode())
     tables = work / "tables"
-    for family in sorted({r["family"] for r in published_rows()}):
-        assert main(["tables", "--family", family, "--config", str(ROOT / "config" / "config.yaml"), "--db",
-                     str(db), "--out", str(tables / f"{family}.csv")]) == 0
+    families = sorted({r["family"] for r in published_rows()})
+    assert main(["tables", "--family", *families, "--config", str(ROOT / "config" / "config.yaml"), "--db",
+                 str(db), "--out-dir", str(tables)]) == 0
     return tables
 
 

@@ -56,7 +56,8 @@ def test_table_and_publication_copy_on_disk(setup):
     tmp_path, db, cfg = setup
     out, pub = tmp_path / "tables" / "completion.csv", tmp_path / "publish" / "completion.csv"
     assert main(["tables", "--config", str(cfg), "--db", str(db), "--family", "completion",
-                 "--out", str(out), "--publish", str(pub)]) == 0
+                 "--out-dir", str(out.parent), "--publish-dir", str(pub.parent)]) == 0
+    assert [p.name for p in out.parent.iterdir()] == ["completion.csv"]  # only the family asked for
     rows = read(out)
     assert rows[0][:7] == ["report", "kommunekode", "ended", "completed", "rate", "ci_low", "ci_high"]
     # integers as integers, a municipality without data as zeros and empty rates
@@ -71,10 +72,10 @@ def test_table_and_publication_copy_on_disk(setup):
 
 def test_publication_copy_from_an_existing_table(setup):
     tmp_path, db, cfg = setup
-    out, pub = tmp_path / "course_length.csv", tmp_path / "pub.csv"
-    assert cli(["--config", str(cfg), "--db", str(db), "--family", "course_length", "--out", str(out)]) == 0
-    assert cli(["--family", "course_length", "--from-table", str(out), "--publish", str(pub)]) == 0
-    header, first = read(pub)[:2]
+    tables, publish = tmp_path / "tables", tmp_path / "publish"
+    assert cli(["--config", str(cfg), "--db", str(db), "--family", "course_length", "--out-dir", str(tables)]) == 0
+    assert cli(["--family", "course_length", "--from-dir", str(tables), "--publish-dir", str(publish)]) == 0
+    header, first = read(publish / "course_length.csv")[:2]
     row = dict(zip(header, first, strict=True))
     # lengths 30, 31, 32 days
     assert (row["ended"], row["mean_days"], row["median_days"], row["d0_30"], row["d31_91"]) == (
@@ -84,11 +85,28 @@ def test_publication_copy_from_an_existing_table(setup):
 def test_unpriced_rows_go_to_their_own_table(setup):
     tmp_path, db, cfg = setup
     out = tmp_path / "unpriced.csv"
-    assert cli(["--config", str(cfg), "--db", str(db), "--family", "unpriced", "--out", str(out)]) == 0
+    assert cli(["--config", str(cfg), "--db", str(db), "--family", "unpriced", "--out-dir", str(tmp_path)]) == 0
     assert read(out) == [["report", "kommunekode", "table_name", "row_id", "paragraph", "hours_per_week", "reason"],
                          ["nj", "851", "services", "s1", "999", "", "no_catalogue_price"]]
     with pytest.raises(SystemExit):
-        cli(["--family", "unpriced", "--from-table", str(out), "--publish", str(tmp_path / "x.csv")])
+        cli(["--family", "unpriced", "--from-dir", str(tmp_path), "--publish-dir", str(tmp_path / "publish")])
+    assert not (tmp_path / "publish").exists()
+
+
+def test_every_family_in_one_session_equals_each_family_on_its_own(setup):
+    """One call computes every family for every report; the reports' tables replace each other in between."""
+    tmp_path, db, cfg = setup
+    two = config(tmp_path, [REPORT, {**REPORT, "id": "every", "municipalities": "all"}], name="two.yaml")
+    together, publish = tmp_path / "together", tmp_path / "publish"
+    assert cli(["--config", str(two), "--db", str(db), "--out-dir", str(together),
+                "--publish-dir", str(publish)]) == 0
+    assert sorted(p.stem for p in together.iterdir()) == sorted(FAMILIES)
+    assert sorted(p.stem for p in publish.iterdir()) == sorted(n for n, f in FAMILIES.items() if f.publish)
+    for name in FAMILIES:
+        alone = tmp_path / "alone" / name
+        assert cli(["--config", str(two), "--db", str(db), "--family", name, "--out-dir", str(alone)]) == 0
+        assert read(together / f"{name}.csv") == read(alone / f"{name}.csv"), name
+    assert {row[0] for row in read(together / "completion.csv")[1:]} == {"nj", "every"}
 
 
 def test_later_config_files_win_like_snakemake_configfile(setup):
@@ -97,7 +115,7 @@ def test_later_config_files_win_like_snakemake_configfile(setup):
     other.write_text(yaml.safe_dump({"reports": [{**REPORT, "id": "other", "municipalities": "all"}]}))
     out = tmp_path / "completion.csv"
     assert cli(["--config", str(cfg), str(other), "--db", str(db), "--family", "completion",
-                "--out", str(out)]) == 0
+                "--out-dir", str(tmp_path)]) == 0
     assert [(r[0], r[1]) for r in read(out)[1:]] == [("other", "851"), ("other", "all")]
 
 
@@ -130,7 +148,7 @@ def test_the_configured_reports_all_get_tables(tmp_path):
     reports = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))["reports"]
     out = tmp_path / "funnel.csv"
     assert cli(["--config", str(ROOT / "config" / "config.yaml"), "--db", str(db), "--family", "funnel",
-                "--unit-costs", str(ROOT / "config" / "unit_costs.csv"), "--out", str(out)]) == 0
+                "--unit-costs", str(ROOT / "config" / "unit_costs.csv"), "--out-dir", str(tmp_path)]) == 0
     with_funnel = [r for r in reports if r.get("funnel")]
     expected = sum(len(r["funnel"]["steps"]) * (1 if r["municipalities"] == "all" else len(r["municipalities"]) + 1)
                    for r in with_funnel)

@@ -48,7 +48,7 @@ from datetime import date, timedelta
 import pytest
 from warehouse_factory import build_warehouse
 
-from evalkit.tables import FAMILIES, Report, compute_family, connect, publication_rows
+from evalkit.tables import FAMILIES, Report, compute_tables, connect, publication_rows
 
 PERIOD = (date(2021, 4, 1), date(2021, 9, 30))
 FOLLOW_UP = date(2021, 12, 31)
@@ -177,12 +177,9 @@ def tables(tmp_path_factory):
     db = build_warehouse(folder / "evalkit.duckdb", DROP, delivered_empty=[("607", "contacts")])
     (folder / "unit_costs.csv").write_text(UNIT_COSTS, encoding="utf-8")
     con = connect(db, folder / "unit_costs.csv")
-    result = {}
-    for name, family in FAMILIES.items():
-        columns, rows = compute_family(con, family, [R, EVERY, FUN])
-        result[name] = (columns, rows)
+    computed = compute_tables(con, list(FAMILIES.values()), [R, EVERY, FUN])
     con.close()
-    return result
+    return {name: (family.header, computed[name]) for name, family in FAMILIES.items()}
 
 
 def rows_of(tables, family, report=None, kommunekode=None):

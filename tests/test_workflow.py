@@ -12,6 +12,8 @@ import pytest
 import yaml
 from conftest import write_drop
 
+from evalkit.tables import FAMILIES
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # Synthetic CPR-shaped values (real calendar dates, invented serials).
@@ -141,6 +143,10 @@ def test_the_whole_default_pipeline_runs_on_other_folders_and_reports(workspace)
     # c1 (closed in 2021Q3) and c2 ended in the period, both completed; c3 was quarantined.
     assert (results / "tables" / "completion.csv").read_text().splitlines()[1].startswith("aalborg_2021,851,2,2,1.0,")
     assert (results / "tables.xlsx").exists() and (results / "data_quality" / "2021Q3.md").exists()
+    # One job computes every figure table, another writes every publication copy.
+    log = (results / "logs" / "tables.log").read_text()
+    assert [line.split(":")[0] for line in log.splitlines()] == list(FAMILIES)
+    assert not (results / "publish" / "unpriced.csv").exists() and (results / "publish" / "funnel.csv").exists()
     assert any((results / "figures" / "aalborg_2021").glob("*.png"))
     # The demo's published figures belong to reports this run does not have: nothing to compare, nothing fails.
     assert "0 figures" in (results / "reproduction.md").read_text()

@@ -1,10 +1,10 @@
 """Figure tables (contract section 6): every headline figure, per report and municipality plus the report's total.
 
 One SQL query per family (src/evalkit/sql/<family>.sql) computes its measures grouped by `scope`, over views in
-which every warehouse row appears once for its municipality and once for `all` (see sql/base.sql). This module
-does the rest in one place for every family: it builds those views for a report, fills in a row of zeros for a
-municipality (or key) the query had nothing for, adds the rates with their Wilson intervals, and writes the CSV.
-"""
+which every warehouse row appears once for its municipality and once for `all`, and over the shared definitions
+of sql/base.sql. This module does the rest in one place for every family: it prepares each report once for all
+the family queries (the views and the shared definitions), fills in a row of zeros for a municipality (or key) a
+query had nothing for, adds the rates with their Wilson intervals, and writes the CSVs."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from evalkit import duck
+from evalkit import contract, duck
 from evalkit.config import load_config
 from evalkit.duck import sql_literal
 from evalkit.excel import csv_safe
@@ -91,6 +91,10 @@ class Family:
     domain: Callable[[Report], list[tuple]] = lambda report: [()]
     per_municipality: bool = True  # False: the query's rows as they are (unpriced)
     publish: bool = True
+
+    @property
+    def header(self) -> list[str]:
+        return ["report", "kommunekode", *self.columns]
 
     @property
     def all_counts(self) -> tuple[str, ...]:
@@ -263,7 +267,11 @@ def report_municipalities(con: duckdb.DuckDBPyConnection, report: Report) -> lis
 
 
 def prepare_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
-    """Set the report's parameters, scopes and scoped views, then the shared definitions of sql/base.sql."""
+    """Set the report's parameters, scopes and scoped views, then the shared definitions of sql/base.sql.
+
+    The scoped views stay views: the warehouse is already stored by column, and a query reads only the columns
+    it needs. The shared definitions that several families read are tables (see sql/base.sql), built here once
+    per report, so the family queries that follow do not each recompute them."""
     macros = {
         "period_start": f"DATE '{report.period_start.isoformat()}'",
         "period_end": f"DATE '{report.period_end.isoformat()}'",
@@ -280,10 +288,15 @@ def prepare_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     con.execute(f"""CREATE OR REPLACE TEMP TABLE scope_members AS
         SELECT scope AS kommunekode, scope FROM scopes WHERE scope <> '{ALL}'
         UNION ALL SELECT scope, '{ALL}' FROM scopes WHERE scope <> '{ALL}'""")
+    # No figure reads the provenance, and `citizen` replaces citizen_key: left out, the shared tables that copy
+    # every column of a view (`SELECT *`) stay small.
+    provenance = [name for name, _ in contract.PROVENANCE_COLUMNS]
     for table in CONTRACT_TABLES:
+        left_out = provenance + (["citizen_key"] if table in CITIZEN_TABLES else [])
         citizen = ", t.kommunekode || '|' || t.citizen_key AS citizen" if table in CITIZEN_TABLES else ""
         con.execute(f"""CREATE OR REPLACE TEMP VIEW {table} AS
-            SELECT t.*, m.scope{citizen} FROM wh.main.{table} AS t JOIN scope_members AS m USING (kommunekode)""")
+            SELECT t.* EXCLUDE ({", ".join(left_out)}), m.scope{citizen}
+            FROM wh.main.{table} AS t JOIN scope_members AS m USING (kommunekode)""")
     con.execute("CREATE OR REPLACE TEMP TABLE funnel_steps (step VARCHAR, step_order INTEGER)")
     if report.funnel_steps:
         con.executemany("INSERT INTO funnel_steps VALUES (?, ?)",
@@ -334,25 +347,31 @@ ORDER BY scope_pos, key_pos NULLS FIRST{order}
 """
 
 
-def compute_family(con: duckdb.DuckDBPyConnection, family: Family, reports: Sequence[Report],
-                   ) -> tuple[list[str], list[tuple]]:
-    """The family's table for every report: column names and rows, `report` and `kommunekode` first."""
-    rows: list[tuple] = []
+def report_rows(con: duckdb.DuckDBPyConnection, family: Family, report: Report) -> list[tuple]:
+    """The family's rows for the report prepared on `con` (prepare_report), `report` and `kommunekode` first."""
+    if family.per_municipality:
+        key_defs = "".join(f", {name} {kind}" for name, kind in family.keys)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE fixed_domain (pos INTEGER{key_defs})")
+        domain = family.domain(report)
+        if domain:
+            marks = ", ".join("?" * (1 + len(family.keys)))
+            con.executemany(f"INSERT INTO fixed_domain VALUES ({marks})",
+                            [(i, *values) for i, values in enumerate(domain)])
+        query = scaffold_query(family)
+    else:
+        query = read_sql(family.name)
+    return [(report.id, *row) for row in con.execute(query).fetchall()]
+
+
+def compute_tables(con: duckdb.DuckDBPyConnection, families: Sequence[Family], reports: Sequence[Report],
+                   ) -> dict[str, list[tuple]]:
+    """Every family's rows for every report (family name -> rows), preparing each report once."""
+    rows: dict[str, list[tuple]] = {family.name: [] for family in families}
     for report in reports:
         prepare_report(con, report)
-        if family.per_municipality:
-            key_defs = "".join(f", {name} {kind}" for name, kind in family.keys)
-            con.execute(f"CREATE OR REPLACE TEMP TABLE fixed_domain (pos INTEGER{key_defs})")
-            domain = family.domain(report)
-            if domain:
-                marks = ", ".join("?" * (1 + len(family.keys)))
-                con.executemany(f"INSERT INTO fixed_domain VALUES ({marks})",
-                                [(i, *values) for i, values in enumerate(domain)])
-            query = scaffold_query(family)
-        else:
-            query = read_sql(family.name)
-        rows += [(report.id, *row) for row in con.execute(query).fetchall()]
-    return ["report", "kommunekode", *family.columns], rows
+        for family in families:
+            rows[family.name] += report_rows(con, family, report)
+    return rows
 
 
 # --- files ---------------------------------------------------------------------------------------------------
@@ -391,52 +410,64 @@ def read_csv(path: str | Path) -> tuple[list[str], list[list[str]]]:
         return columns, list(reader)
 
 
-def build_table(family_name: str, db_path: str | Path, reports: Sequence[Report], out: str | Path,
-                unit_costs: str | Path | None, publish: str | Path | None = None) -> int:
-    """Compute one family for every report and write it (and its publication copy). Returns the row count."""
-    family = FAMILIES[family_name]
+def build_tables(families: Sequence[Family], db_path: str | Path, reports: Sequence[Report],
+                 out_dir: str | Path, unit_costs: str | Path | None, publish_dir: str | Path | None = None,
+                 ) -> dict[str, int]:
+    """Compute the families for every report in one session and write <out_dir>/<family>.csv (and the
+    publication copies of the published ones to publish_dir). Returns the row count per family."""
     con = connect(db_path, unit_costs)
     try:
-        columns, rows = compute_family(con, family, reports)
+        computed = compute_tables(con, families, reports)
     finally:
         con.close()
-    write_csv(out, columns, rows)
-    if publish is not None:
-        write_publication(publish, family, columns, rows)
-    return len(rows)
+    for family in families:
+        write_csv(Path(out_dir) / f"{family.name}.csv", family.header, computed[family.name])
+        if publish_dir is not None and family.publish:
+            write_publication(Path(publish_dir) / f"{family.name}.csv", family, family.header,
+                              computed[family.name])
+    return {name: len(rows) for name, rows in computed.items()}
 
 
 def cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="evalkit tables",
-        description="Write one figure-table family (results/tables/<family>.csv) for every configured report, "
-        "and optionally its publication copy with counts 1-4 masked.")
-    parser.add_argument("--family", required=True, choices=list(FAMILIES))
+        allow_abbrev=False,  # the old --out FILE must fail, not be taken for --out-dir
+        description="Write figure tables (<out-dir>/<family>.csv) for every configured report, all families "
+        "from one DuckDB session, and optionally their publication copies (<publish-dir>/<family>.csv, counts "
+        "1-4 masked; every family but unpriced). With --from-dir, write only the publication copies, from "
+        "tables written before.",
+        epilog="examples: evalkit tables --config config/config.yaml --db data/processed/evalkit.duckdb "
+        "--out-dir results/tables;  evalkit tables --from-dir results/tables --publish-dir results/publish")
+    parser.add_argument("--family", nargs="+", action="extend", choices=list(FAMILIES), metavar="FAMILY",
+                        help=f"the families to write (default: all): {', '.join(FAMILIES)}")
     parser.add_argument("--config", nargs="+", action="extend", default=[],
                         help="config file(s); several are merged as snakemake merges them (later keys win)")
     parser.add_argument("--db", help="the warehouse, data/processed/evalkit.duckdb")
     parser.add_argument("--unit-costs", help="unit-cost catalogue (default: the config's unit_costs)")
-    parser.add_argument("--out", help="the table to write")
-    parser.add_argument("--publish", help="also write the publication copy here")
-    parser.add_argument("--from-table", help="write only the publication copy, from this existing table")
+    parser.add_argument("--out-dir", help="write the tables to this folder")
+    parser.add_argument("--publish-dir", help="also write the publication copies to this folder")
+    parser.add_argument("--from-dir", help="write only the publication copies, from the tables in this folder")
     args = parser.parse_args(argv)
-    family = FAMILIES[args.family]
-    if args.publish and not family.publish:
-        parser.error(f"{args.family} is not published")
-    if args.from_table:
-        if not args.publish:
-            parser.error("--from-table needs --publish")
-        columns, rows = read_csv(args.from_table)
-        write_publication(args.publish, family, columns, rows)
-        print(f"{args.family}: published {len(rows)} rows to {args.publish}", file=sys.stderr)
+    families = [FAMILIES[name] for name in dict.fromkeys(args.family or FAMILIES)]
+    if args.publish_dir and not any(family.publish for family in families):
+        parser.error(f"{', '.join(f.name for f in families)}: not published")
+    if args.from_dir:
+        if not args.publish_dir:
+            parser.error("--from-dir needs --publish-dir")
+        for family in families:
+            if family.publish:
+                columns, rows = read_csv(Path(args.from_dir) / f"{family.name}.csv")
+                write_publication(Path(args.publish_dir) / f"{family.name}.csv", family, columns, rows)
+                print(f"{family.name}: published {len(rows)} rows to {args.publish_dir}", file=sys.stderr)
         return 0
-    if not (args.config and args.db and args.out):
-        parser.error("--config, --db and --out are required (or --from-table with --publish)")
+    if not (args.config and args.db and args.out_dir):
+        parser.error("--config, --db and --out-dir are required (or --from-dir with --publish-dir)")
     config = load_config(args.config)
     reports = [Report.from_config(entry) for entry in config["reports"]]
     unit_costs = args.unit_costs or config.get("unit_costs")
-    count = build_table(args.family, args.db, reports, args.out, unit_costs, args.publish)
-    print(f"{args.family}: {count} rows for {len(reports)} reports -> {args.out}", file=sys.stderr)
+    counts = build_tables(families, args.db, reports, args.out_dir, unit_costs, args.publish_dir)
+    for name, count in counts.items():
+        print(f"{name}: {count} rows for {len(reports)} reports -> {args.out_dir}", file=sys.stderr)
     return 0
 
 

@@ -25,39 +25,43 @@ CONFIG_FILES = [
 ] + [str(f) for f in workflow.overwrite_configfiles]
 
 
-rule figure_table:
+# One job for every family: the report's scoped views and shared definitions are built once, not per family.
+rule figure_tables:
     input:
         db=WAREHOUSE,
         unit_costs=config["unit_costs"],
         configs=CONFIG_FILES,
     output:
-        TABLES_DIR / "{family}.csv",
+        [TABLES_DIR / f"{family}.csv" for family in TABLE_FAMILIES],
     log:
-        LOG_DIR / "tables" / "{family}.log",
+        LOG_DIR / "tables.log",
     params:
         code=TABLES_CODE,
-    wildcard_constraints:
-        family="|".join(TABLE_FAMILIES),
+        families=TABLE_FAMILIES,
+        out_dir=TABLES_DIR,
     conda:
         "../../environment.yml"
     shell:
-        "evalkit tables --family {wildcards.family} --config {input.configs:q} --db {input.db:q}"
-        " --unit-costs {input.unit_costs:q} --out {output:q} > {log:q} 2>&1"
+        "evalkit tables --family {params.families} --config {input.configs:q} --db {input.db:q}"
+        " --unit-costs {input.unit_costs:q} --out-dir {params.out_dir:q} > {log:q} 2>&1"
 
 
-rule publish_table:
+rule publish_tables:
     input:
-        TABLES_DIR / "{family}.csv",
+        [TABLES_DIR / f"{family}.csv" for family in PUBLISHED_FAMILIES],
     output:
-        PUBLISH_DIR / "{family}.csv",
+        [PUBLISH_DIR / f"{family}.csv" for family in PUBLISHED_FAMILIES],
     log:
-        LOG_DIR / "publish" / "{family}.log",
-    wildcard_constraints:
-        family="|".join(PUBLISHED_FAMILIES),
+        LOG_DIR / "publish.log",
+    params:
+        families=PUBLISHED_FAMILIES,
+        tables_dir=TABLES_DIR,
+        publish_dir=PUBLISH_DIR,
     conda:
         "../../environment.yml"
     shell:
-        "evalkit tables --family {wildcards.family} --from-table {input:q} --publish {output:q} > {log:q} 2>&1"
+        "evalkit tables --family {params.families} --from-dir {params.tables_dir:q}"
+        " --publish-dir {params.publish_dir:q} > {log:q} 2>&1"
 
 
 rule tables:

@@ -93,8 +93,8 @@ class Walk:
 
     def family(self, family: str) -> pd.DataFrame:
         """The family's rows for this report, recomputed from the warehouse; fails unless they equal the table."""
-        columns, rows = figure_tables.compute_family(self.con, figure_tables.FAMILIES[family], [self.report])
-        figure_tables.prepare_report(self.con, self.report)  # compute_family re-prepares; keep views for query()
+        spec = figure_tables.FAMILIES[family]
+        columns, rows = spec.header, figure_tables.report_rows(self.con, spec, self.report)
         computed = [["" if v is None else str(v) for v in row] for row in rows]
         written_columns, written = figure_tables.read_csv(self.settings.tables / f"{family}.csv")
         written = [row for row in written if row[0] == self.report.id]

@@ -1,24 +1,31 @@
--- Shared definitions (contract section 4), created once per report before a family query runs.
+-- Shared definitions (contract section 4), created once per report; every family query of the report reads them.
 -- They read the scoped views that evalkit.tables makes: every warehouse row of the report's municipalities
 -- appears twice, with `scope` = its own kommunekode and with `scope` = 'all', and rows that name a citizen carry
 -- `citizen` = kommunekode|citizen_key. Grouping by scope therefore gives the municipalities and the report's
 -- total in one pass, and joining on (scope, citizen) never matches citizens across municipalities.
+-- A query with heavy work per citizen (completion, funnel) does it once, on the municipality's rows
+-- (scope <> 'all'), and joins the result to scope_members (kommunekode -> its own scope and 'all') to count it:
+-- the same counts for half the work.
 -- period_start(), period_end(), follow_up_until() and price_year_limit() are macros set for the report.
+-- ended_courses and course_services are tables: most families read them, and computing them once per report is
+-- faster than once per query. The rest are views: each is read once or is cheaper to recompute than to store.
 
 -- A course is in the period when it overlaps it.
+CREATE OR REPLACE TEMP MACRO in_period(start_date, end_date) AS
+    start_date <= period_end() AND (end_date IS NULL OR end_date >= period_start());
+
 CREATE OR REPLACE TEMP VIEW period_courses AS
-SELECT * FROM courses
-WHERE start_date <= period_end() AND (end_date IS NULL OR end_date >= period_start());
+SELECT * FROM courses WHERE in_period(start_date, end_date);
 
 -- ended: start_date <= end_date, end_date within the period (both days inclusive).
-CREATE OR REPLACE TEMP VIEW ended_courses AS
+CREATE OR REPLACE TEMP TABLE ended_courses AS
 SELECT * FROM courses
 WHERE start_date <= end_date AND end_date BETWEEN period_start() AND period_end();
 
 -- Every (ended course, service of the same citizen in the same municipality) pair, timed against that course:
 -- before/during when the service starts on or before the course's end date, after when it starts later but no
 -- later than follow_up_until; NULL (counted nowhere) when it starts after follow_up_until.
-CREATE OR REPLACE TEMP VIEW course_services AS
+CREATE OR REPLACE TEMP TABLE course_services AS
 SELECT c.scope, c.kommunekode, c.citizen, c.course_id, s.service_id, s.paragraph,
        CASE WHEN s.start_date <= c.end_date THEN 'before_during'
             WHEN s.start_date <= follow_up_until() THEN 'after' END AS timing

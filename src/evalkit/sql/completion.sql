@@ -1,22 +1,28 @@
 -- completion rate = completed / ended courses; and which citizens had what kind of course in the period.
-WITH flagged AS (
-    SELECT p.*,
-           -- returning: the course started after another course of the citizen had ended
-           EXISTS (
-               SELECT 1 FROM courses AS o
-               WHERE o.scope = p.scope AND o.citizen = p.citizen AND o.end_date < p.start_date
-           ) AS is_returning
-    FROM period_courses AS p
+WITH citizens AS (
+    -- one row per citizen with a course in the period, in one pass over all their courses (on the
+    -- municipality's rows, then counted for both scopes): which kinds of course they had in the period, and
+    -- whether one of those started after any course of theirs had ended
+    SELECT kommunekode, citizen,
+           max(start_date) FILTER (WHERE in_period(start_date, end_date)) > min(end_date) AS is_returning,
+           bool_or(in_period(start_date, end_date) AND format = 'adhoc') AS had_adhoc,
+           bool_or(in_period(start_date, end_date) AND format = 'group') AS had_group,
+           bool_or(in_period(start_date, end_date) AND format = 'individual') AS had_individual
+    FROM courses
+    WHERE scope <> 'all'
+    GROUP BY kommunekode, citizen
+    HAVING bool_or(in_period(start_date, end_date))
 ),
 in_period AS (
-    SELECT scope,
-           count(DISTINCT citizen) AS citizens_with_course,
-           count(DISTINCT citizen) FILTER (WHERE is_returning) AS returning_citizens,
-           count(DISTINCT citizen) FILTER (WHERE format = 'adhoc') AS adhoc_citizens,
-           count(DISTINCT citizen) FILTER (WHERE format = 'group') AS group_citizens,
-           count(DISTINCT citizen) FILTER (WHERE format = 'individual') AS individual_citizens
-    FROM flagged
-    GROUP BY scope
+    SELECT s.scope,
+           count(citizen) AS citizens_with_course,
+           count(citizen) FILTER (WHERE is_returning) AS returning_citizens,
+           count(citizen) FILTER (WHERE had_adhoc) AS adhoc_citizens,
+           count(citizen) FILTER (WHERE had_group) AS group_citizens,
+           count(citizen) FILTER (WHERE had_individual) AS individual_citizens
+    FROM citizens
+    JOIN scope_members AS s USING (kommunekode)
+    GROUP BY s.scope
 ),
 ended AS (
     SELECT scope,
