@@ -10,7 +10,9 @@ import duckdb
 import pytest
 from conftest import TEST_KEY, write_drop
 
+from evalkit.contract import TABLES
 from evalkit.ingest import IngestError, ingest_quarter
+from evalkit.validation import MACROS
 
 COURSES_HEADER = "course_id,citizen_id,offer,paragraph,access,format,birth_year,start_date,end_date,end_reason\n"
 GOOD_COURSE = "c1,K-1,Fremdrift,82a,open,group,1980,2021-04-01,2021-06-30,completed\n"
@@ -189,6 +191,41 @@ def test_quarantine_never_copies_a_cpr_number(tmp_path):
     dump = (out / "quarantine.parquet").read_bytes() + (out / "courses.parquet").read_bytes()
     for cpr in (b"010190-1234", b"0101901234", b"020290-1234", b"0202901234"):
         assert cpr not in dump
+
+
+def test_a_citizen_in_many_rows_and_tables_is_hashed_to_the_same_key_as_python_hmac(tmp_path):
+    # each distinct citizen is hashed once per quarter and its key joined to every row
+    write_drop(tmp_path / "raw", "2021Q3", "851_courses.csv", "course_id;cpr;paragraph;start_date\n"
+               "c1;010190-1234;82a;2021-04-01\nc2;0101901234;82a;2021-04-02\nc3;K-7;82b;2021-04-03\n")
+    write_drop(tmp_path / "raw", "2021Q3", "851_contacts.csv", "contact_id;date;source;cpr\n"
+               "h1;2021-04-01;citizen;K-7\nh2;2021-04-02;relative;\nh3;2021-04-03;citizen;0101901234\n")
+    _, out = run(tmp_path)
+    assert rows(out, "courses", "citizen_key") == [(key_of("0101901234"),)] * 2 + [(key_of("K-7"),)]
+    assert rows(out, "contacts", "citizen_key") == [(key_of("K-7"),), (None,), (key_of("0101901234"),)]
+
+
+TRICKY_DATES = ["2021-03-04", "04-03-2021", "04.03.2021", "4.3.2021", "2021.03.04", "04.03-2021", "04-03.2021",
+                "12-11-10", "31.02.2021", "2021-3-4", "04032021", "0001-01-01", "04.03.2021-", "-04.03.2021", ""]
+
+
+def test_a_date_is_read_with_the_first_of_the_three_formats_that_fits():
+    # parse_date skips the formats with a '-' for a cell without one; the result must be that of trying all three
+    con = duckdb.connect()
+    con.execute(MACROS)
+    for value in TRICKY_DATES:
+        first_fit = con.execute("SELECT CAST(COALESCE(try_strptime($v, '%Y-%m-%d'), try_strptime($v, '%d-%m-%Y'), "
+                                "try_strptime($v, '%d.%m.%Y')) AS DATE)", {"v": value}).fetchone()[0]
+        assert con.execute("SELECT parse_date($v)", {"v": value}).fetchone()[0] == first_fit, value
+
+
+def test_every_code_of_the_contract_is_its_own_normal_form():
+    # a cell holding a code exactly is taken as it is, without normalising it
+    con = duckdb.connect()
+    con.execute(MACROS)
+    codes = {code for table in TABLES.values() for column in table.columns for code in column.codes}
+    assert {code: con.execute("SELECT normalise_code($c)", {"c": code}).fetchone()[0] for code in codes} == {
+        code: code for code in codes
+    }
 
 
 # --- files that cannot be used ------------------------------------------------------------------------------

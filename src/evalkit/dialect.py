@@ -81,6 +81,33 @@ def read_header(path: Path, display: str) -> Header:
     return Header(names=tuple(names), delimiter=delimiter, encoding=UTF8_BOM if bom else UTF8)
 
 
+def surely_not_utf8(path: Path, delimiter: str, width: int) -> bool:
+    """Whether DuckDB's UTF-8 reader would certainly find the file not to be UTF-8: some line after the header, with
+    no quote before it (a quote may join lines) and exactly `width` fields (so nothing else is wrong with it), is
+    not UTF-8. Such a file can go straight to the converting pipe; any other is left for DuckDB to judge, as a
+    header or a malformed line that is not UTF-8 does not make DuckDB reject the file."""
+    data = path.read_bytes()
+    try:
+        data.decode(UTF8)
+        return False
+    except UnicodeDecodeError:
+        pass
+    separator = delimiter.encode()
+    header, *lines = data.split(b"\n")
+    if b'"' in header:
+        return False
+    for line in lines:
+        line = line.removesuffix(b"\r")
+        if b'"' in line or b"\r" in line:
+            return False
+        if line.count(separator) == width - 1:
+            try:
+                line.decode(UTF8)
+            except UnicodeDecodeError:
+                return True
+    return False
+
+
 def _cp1252_as_utf8(path: Path) -> Iterator[bytes]:
     decoder = codecs.getincrementaldecoder(WINDOWS_1252)(errors="evalkit_cp1252")
     with open(path, "rb") as raw:
@@ -152,27 +179,35 @@ _CONVERTERS = {WINDOWS_1252: _cp1252_as_utf8, XLSX: _xlsx_as_csv}
 
 
 @contextlib.contextmanager
-def utf8_source(path: Path, encoding: str) -> Iterator[str]:
-    """A path DuckDB can read as UTF-8 CSV: the file itself, or a named pipe fed with its converted bytes."""
-    if encoding not in _CONVERTERS:
-        yield str(path)
+def utf8_sources(files: list[tuple[Path, str]]) -> Iterator[list[str]]:
+    """Paths DuckDB can read as UTF-8 CSV, one for each (file, encoding): the file itself, or a named pipe fed with
+    its converted bytes. The pipes of one call share a private folder."""
+    converted = [index for index, (_, encoding) in enumerate(files) if encoding in _CONVERTERS]
+    if not converted:
+        yield [str(path) for path, _ in files]
         return
     folder = tempfile.mkdtemp(prefix="evalkit-")
-    fifo = os.path.join(folder, "converted.csv")
-    os.mkfifo(fifo, 0o600)
-    failure: list[BaseException] = []
-    pump = threading.Thread(target=_pump, args=(_CONVERTERS[encoding](path), fifo, failure), daemon=True)
-    pump.start()
+    sources, pumps, failure = [str(path) for path, _ in files], [], []
     try:
-        yield fifo
+        for index in converted:
+            path, encoding = files[index]
+            fifo = os.path.join(folder, f"converted-{index}.csv")
+            os.mkfifo(fifo, 0o600)
+            sources[index] = fifo
+            pump = threading.Thread(target=_pump, args=(_CONVERTERS[encoding](path), fifo, failure), daemon=True)
+            pump.start()
+            pumps.append((pump, fifo))
+        yield sources
     finally:
         # A writer may still wait for, or write to, a reader that gave up: open the pipe's read end ourselves
         # and close it, so the writer fails with a broken pipe and ends.
-        while pump.is_alive():
-            with contextlib.suppress(OSError):
-                os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
-            pump.join(timeout=0.05)
-        os.unlink(fifo)
+        for pump, fifo in pumps:
+            while pump.is_alive():
+                with contextlib.suppress(OSError):
+                    os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+                pump.join(timeout=0.05)
+        for name in os.listdir(folder):
+            os.unlink(os.path.join(folder, name))
         os.rmdir(folder)
     if failure:
         raise failure[0]

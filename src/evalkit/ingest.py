@@ -16,7 +16,7 @@ import duckdb
 
 from . import contract, duck
 from .contract import CITIZEN, TABLES, Table
-from .dialect import WINDOWS_1252, XLSX, FileProblem, Header, read_header, utf8_source
+from .dialect import WINDOWS_1252, XLSX, FileProblem, Header, read_header, surely_not_utf8, utf8_sources
 from .duck import sql_literal
 from .messages import sql_reason
 from .pseudonym import hmac_pads, hmac_sql
@@ -161,75 +161,127 @@ class _Scanned:
     parsed: int = 0
     rejected: int = 0
     bad_encoding: bool = False
+    first_row: int = 0  # rowid of the source's first parsed row in the scan's table
 
 
-def _read_raw(con: duckdb.DuckDBPyConnection, sources: list[str], delimiter: str,
-              positions: list[str]) -> dict[str, _Scanned]:
-    """All cells as text into `raw_rows` (with each row's `filename`), malformed lines into DuckDB's reject tables.
+def _read_raw(con: duckdb.DuckDBPyConnection, name: str, sources: list[str], delimiter: str,
+              width: int) -> dict[str, _Scanned]:
+    """All cells as text into table `name` (columns `c0`..., by position, and each row's `filename`), malformed
+    lines into DuckDB's reject tables.
 
-    Several files of one layout are read in one scan: DuckDB numbers rejected lines per file and keeps file order.
-    Statements go together in as few calls as possible: for small files the cost of a call is the cost.
+    Files are read by position, not by header name, so that files of any table and column order that share a
+    separator and a number of columns are read in one scan; `_raw_view` maps each file's positions to its contract
+    columns. DuckDB numbers rejected lines per file. Statements go together in as few calls as possible: for small
+    files the cost of a call is the cost.
     """
-    columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in positions) + "}"
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     files = "[" + ", ".join(sql_literal(source) for source in sources) + "]"
     con.execute(
-        f"""DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans; DROP TABLE IF EXISTS raw_rows;
-            CREATE TEMP TABLE raw_rows AS SELECT * FROM read_csv({files}, delim={sql_literal(delimiter)}, header=true,
-            auto_detect=false, columns={columns}, quote='"', escape='"', store_rejects=true,
+        f"""DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;
+            CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM read_csv({files}, delim={sql_literal(delimiter)},
+            header=true, auto_detect=false, columns={columns}, quote='"', escape='"', store_rejects=true,
             strict_mode=true, filename=true)"""
     )
     found = con.execute(
-        """WITH parsed AS (SELECT filename, count(*) AS n FROM raw_rows GROUP BY filename),
-           rejected AS (SELECT s.file_path AS filename, count(DISTINCT e.line) AS n,
-                               bool_or(e.error_type = 'INVALID ENCODING') AS bad_encoding
-                        FROM reject_errors AS e JOIN reject_scans AS s USING (scan_id, file_id)
-                        GROUP BY s.file_path)
-           SELECT filename, coalesce(p.n, 0), coalesce(r.n, 0), coalesce(r.bad_encoding, false)
-           FROM parsed AS p FULL JOIN rejected AS r USING (filename)"""
+        f"""WITH parsed AS (SELECT filename, count(*) AS n, min(rowid) AS first, max(rowid) AS last
+                            FROM {name} GROUP BY filename),
+            rejected AS (SELECT s.file_path AS filename, count(DISTINCT e.line) AS n,
+                                bool_or(e.error_type = 'INVALID ENCODING') AS bad_encoding
+                         FROM reject_errors AS e JOIN reject_scans AS s USING (scan_id, file_id)
+                         GROUP BY s.file_path)
+            SELECT filename, coalesce(p.n, 0), coalesce(r.n, 0), coalesce(r.bad_encoding, false),
+                   coalesce(p.first, 0), coalesce(p.last - p.first + 1 = p.n, true)
+            FROM parsed AS p FULL JOIN rejected AS r USING (filename)"""
     ).fetchall()
-    return {source: _Scanned(parsed, rejected, bad) for source, parsed, rejected, bad in found}
+    # Lines are numbered from each file's first row: DuckDB keeps a file's rows together, in file order, in a
+    # table created from a scan; should that ever change, stop rather than misnumber lines.
+    if not all(together for *_, together in found):
+        raise RuntimeError("DuckDB interleaved the rows of the files of one scan; lines cannot be numbered")
+    return {source: _Scanned(parsed, rejected, bad, first) for source, parsed, rejected, bad, first, _ in found}
+
+
+@dataclass(frozen=True)
+class _RawScan:
+    """A scan's table of raw rows: its number of columns, the contract tables of its files, any rejected line."""
+
+    name: str
+    width: int
+    tables: frozenset[str]
+    rejects: bool
+
+
+@dataclass
+class _Batch:
+    """The scans of one `ingest_files` call, whose tables hold the raw rows until the batch is validated."""
+
+    scans: list[_RawScan] = field(default_factory=list)
+
+    def next_name(self) -> str:
+        return f"raw_scan_{len(self.scans)}"
 
 
 def _batch_raw(table: Table) -> str:
     return f"batch_raw_{table.name}"
 
 
-def _append_raw(con: duckdb.DuckDBPyConnection, table: Table, file_nos: dict[str, int], present: set[str],
-                scanned: dict[str, _Scanned]) -> dict[int, int]:
-    """Append the rows of `raw_rows` read from the given sources to the batch's raw table, with their file number
-    and file line (header = line 1), and their rejected lines to `batch_rejects`. Returns rows read per file."""
-    values = ", ".join(f"({sql_literal(source)}, {n})" for source, n in file_nos.items())
-    cells = ", ".join(c.name if c.name in present else "NULL" for c in table.columns)
-    # DuckDB keeps file order in a table created from a scan, so a row's rank within its file is its rank among
-    # the file's parsed rows; each rejected line before it pushes it one line further down.
-    ranked = """(SELECT *, row_number() OVER (PARTITION BY filename ORDER BY raw_rows.rowid) - 1 AS rank
-                 FROM raw_rows JOIN source_files USING (filename))"""
-    statements = [
-        f"CREATE OR REPLACE TEMP TABLE source_files AS SELECT * FROM (VALUES {values}) AS t(filename, file_no)"
-    ]
-    if not any(scanned.get(source, _Scanned()).rejected for source in file_nos):
-        statements.append(f"INSERT INTO {_batch_raw(table)} SELECT file_no, rank + 2, {cells} FROM {ranked}")
-    else:
+def _keep_scan(con: duckdb.DuckDBPyConnection, batch: _Batch, name: str, layouts: dict[str, _Layout], width: int,
+               scanned: dict[str, _Scanned]) -> dict[int, int]:
+    """Record which rows of scan `name` belong to which file (the given sources, each with its contract columns
+    and first row) and the file's rejected lines, in `batch_rejects` and as slots in `rejected_lines`. Returns rows
+    read per file."""
+    values = ", ".join(
+        f"({sql_literal(name)}, {sql_literal(source)}, {layout.file_no}, {sql_literal(layout.delivery.table.name)}, "
+        f"[{', '.join('NULL' if at is None else str(at) for at in layout.places)}]::INTEGER[], "
+        f"{scanned.get(source, _Scanned()).first_row})"
+        for source, layout in layouts.items()
+    )
+    statements = [f"INSERT INTO batch_sources VALUES {values}"]
+    rejects = any(scanned.get(source, _Scanned()).rejected for source in layouts)
+    if rejects:
+        sources = f"(SELECT filename, file_no FROM batch_sources WHERE scan = {sql_literal(name)})"
+        # A rejected line's slot is the number of parsed rows before it: every row from that rank on is pushed
+        # one line further down.
         statements += [
-            """CREATE OR REPLACE TEMP TABLE rejected_lines AS
-               SELECT file_no, line, line - 2 - (row_number() OVER (PARTITION BY file_no ORDER BY line) - 1) AS slot
-               FROM (SELECT DISTINCT s.file_path AS filename, e.line
-                     FROM reject_errors AS e JOIN reject_scans AS s USING (scan_id, file_id))
-               JOIN source_files USING (filename)""",
-            f"""INSERT INTO {_batch_raw(table)}
-                SELECT file_no,
-                       rank + 2 + (SELECT count(*) FROM rejected_lines AS r
-                                   WHERE r.file_no = f.file_no AND r.slot <= f.rank),
-                       {cells}
-                FROM {ranked} AS f""",
-            """INSERT INTO batch_rejects
-               SELECT file_no, e.line, e.error_message
-               FROM reject_errors AS e JOIN reject_scans AS s USING (scan_id, file_id)
-               JOIN source_files ON source_files.filename = s.file_path""",
+            f"""INSERT INTO rejected_lines
+                SELECT file_no, line - 2 - (row_number() OVER (PARTITION BY file_no ORDER BY line) - 1)
+                FROM (SELECT DISTINCT s.file_path AS filename, e.line
+                      FROM reject_errors AS e JOIN reject_scans AS s USING (scan_id, file_id))
+                JOIN {sources} USING (filename)""",
+            f"""INSERT INTO batch_rejects
+                SELECT file_no, e.line, e.error_message
+                FROM reject_errors AS e JOIN reject_scans AS s USING (scan_id, file_id)
+                JOIN {sources} AS f ON f.filename = s.file_path""",
         ]
     con.execute(";\n".join(statements))
-    return {n: scanned.get(source, _Scanned()).parsed + scanned.get(source, _Scanned()).rejected
-            for source, n in file_nos.items()}
+    tables = frozenset(layout.delivery.table.name for layout in layouts.values())
+    batch.scans.append(_RawScan(name, width, tables, rejects))
+    return {layout.file_no: scanned.get(source, _Scanned()).parsed + scanned.get(source, _Scanned()).rejected
+            for source, layout in layouts.items()}
+
+
+def _raw_view(batch: _Batch, table: Table) -> str:
+    """SELECT file_no, line (header = line 1) and the table's contract columns, as text, from every scan of the
+    batch holding files of the table: each file's cells taken from its own positions (`places[k]` is the 1-based
+    position of the k-th contract column, NULL when the file lacks it)."""
+    parts = []
+    for scan in batch.scans:
+        if table.name not in scan.tables:
+            continue
+        rank = "r.rowid - s.first_row"
+        line = f"{rank} + 2"
+        if scan.rejects:
+            line += f" + (SELECT count(*) FROM rejected_lines AS j WHERE j.file_no = s.file_no AND j.slot <= {rank})"
+        cells = ", ".join(
+            f"CASE s.places[{k}] " + " ".join(f"WHEN {i + 1} THEN r.c{i}" for i in range(scan.width))
+            + f" END AS {column.name}"
+            for k, column in enumerate(table.columns, start=1)
+        )
+        parts.append(
+            f"""SELECT s.file_no, {line} AS line, {cells}
+                FROM {scan.name} AS r JOIN batch_sources AS s ON s.scan = {sql_literal(scan.name)}
+                    AND s.filename = r.filename AND s.table_name = {sql_literal(table.name)}"""
+        )
+    return "\nUNION ALL\n".join(parts)
 
 
 @dataclass
@@ -254,6 +306,12 @@ class _Layout:
     positions: list[str]
     ignored: list[str]
 
+    @property
+    def places(self) -> list[int | None]:
+        """For each contract column of the table, its 1-based position in the file, or None if absent."""
+        where = {name: index + 1 for index, name in enumerate(self.positions)}
+        return [where.get(column.name) for column in self.delivery.table.columns]
+
     def read(self, encoding: str, rows_read: int) -> _Read:
         return _Read(self.file_no, self.delivery, encoding, self.header.delimiter, rows_read, self.ignored)
 
@@ -264,47 +322,59 @@ def _layout(delivery: Delivery, file_no: int) -> _Layout:
     return _Layout(file_no, delivery, header, positions, ignored)
 
 
-def _read_one(session: Session, layout: _Layout, encoding: str) -> _Read:
-    """Read one file on its own: through a converting pipe (Windows-1252, Excel), or to find out which file of a
-    group DuckDB could not read."""
-    con, delivery = session.con, layout.delivery
-    try:
-        with utf8_source(delivery.path, encoding) as source:
-            scanned = _read_raw(con, [source], layout.header.delimiter, layout.positions)
-        if encoding != XLSX and any(found.bad_encoding for found in scanned.values()):
-            encoding = WINDOWS_1252
-            with utf8_source(delivery.path, WINDOWS_1252) as source:
-                scanned = _read_raw(con, [source], layout.header.delimiter, layout.positions)
-    except duckdb.Error as error:
-        raise FileProblem(delivery.display, "unreadable_csv", detail=scrub(str(error))) from error
-    # a pipe's name outlives the pipe: the rows carry it in `filename`
-    rows = _append_raw(con, delivery.table, {source: layout.file_no}, set(layout.positions), scanned)
-    return layout.read(encoding, rows[layout.file_no])
+# Pipes open at once in one scan: each has a converting thread behind it.
+_PIPES_PER_SCAN = 64
 
 
-def _read_group(session: Session, group: list[_Layout]) -> tuple[list[_Read], list[tuple[_Layout, str]]]:
-    """Read UTF-8 files of one layout (table, encoding, separator, columns) in one scan. Returns the reads, and
-    the files to read one by one instead, with the encoding to try: those found not to be UTF-8 after all, or
-    all of them when DuckDB cannot read the group (so that the error names its file)."""
-    con, first = session.con, group[0]
-    sources = {str(layout.delivery.path): layout for layout in group}
-    try:
-        scanned = _read_raw(con, list(sources), first.header.delimiter, first.positions)
-    except duckdb.Error:
-        return [], [(layout, layout.header.encoding) for layout in group]
+class _Unreadable(Exception):
+    """DuckDB could not read a scan's files; the message is DuckDB's."""
+
+
+def _read_scan(session: Session, batch: _Batch,
+               group: list[tuple[_Layout, str]]) -> tuple[list[_Read], list[tuple[_Layout, str]]]:
+    """Read files of one separator and number of columns in one scan, each as the given encoding (converted
+    through a pipe if not UTF-8). Returns the reads, and the files found not to be UTF-8 after all, to read again
+    as Windows-1252. Raises _Unreadable when DuckDB cannot read one of the files."""
+    con, first, name = session.con, group[0][0], batch.next_name()
+    width = len(first.positions)
+    with utf8_sources([(layout.delivery.path, encoding) for layout, encoding in group]) as paths:
+        sources = dict(zip(paths, group, strict=True))
+        try:
+            scanned = _read_raw(con, name, list(sources), first.header.delimiter, width)
+        except duckdb.Error as error:
+            raise _Unreadable(str(error)) from error
     not_utf8 = {source for source, found in scanned.items() if found.bad_encoding}
-    keep = {source: layout.file_no for source, layout in sources.items() if source not in not_utf8}
-    rows = _append_raw(con, first.delivery.table, keep, set(first.positions), scanned) if keep else {}
-    reads = [layout.read(layout.header.encoding, rows[layout.file_no]) for source, layout in sources.items()
+    # a pipe's name outlives the pipe: the rows carry it in `filename`
+    keep = {source: layout for source, (layout, _) in sources.items() if source not in not_utf8}
+    if keep:
+        rows = _keep_scan(con, batch, name, keep, width, scanned)
+    else:
+        rows = {}
+        con.execute(f"DROP TABLE {name}")
+    reads = [layout.read(encoding, rows[layout.file_no]) for source, (layout, encoding) in sources.items()
              if source in keep]
-    return reads, [(sources[source], WINDOWS_1252) for source in sorted(not_utf8)]
+    return reads, [(sources[source][0], WINDOWS_1252) for source in sorted(not_utf8)]
 
 
-def _read_files(session: Session, deliveries: list[Delivery]) -> tuple[list[_Read], list[FileProblem]]:
-    """Read every file into the batch's raw tables; those that cannot be used are returned as problems.
+def _read_one(session: Session, batch: _Batch, layout: _Layout, encoding: str) -> _Read:
+    """Read one file on its own: an Excel workbook, or a file of a group DuckDB could not read, so that the error
+    names its file."""
+    try:
+        reads, again = _read_scan(session, batch, [(layout, encoding)])
+        if again:
+            reads, _ = _read_scan(session, batch, again)
+    except _Unreadable as error:
+        raise FileProblem(layout.delivery.display, "unreadable_csv", detail=scrub(str(error))) from error
+    return reads[0]
 
-    A national quarter is hundreds of files of a few dozen rows each, so the UTF-8 files that share a layout are
-    read in one scan: the cost of a query, not of a row, would otherwise dominate.
+
+def _read_files(session: Session, batch: _Batch,
+                deliveries: list[Delivery]) -> tuple[list[_Read], list[FileProblem]]:
+    """Read every file into the batch's scans; those that cannot be used are returned as problems.
+
+    A national quarter is hundreds of files of a few dozen rows each, so files that share a separator and a
+    number of columns are read in one scan, whatever their table and column order: the cost of a query, not of
+    a row, would otherwise dominate. Windows-1252 files are read together, in one scan of several converting pipes.
     """
     layouts, problems = [], []
     for file_no, delivery in enumerate(deliveries):
@@ -312,27 +382,44 @@ def _read_files(session: Session, deliveries: list[Delivery]) -> tuple[list[_Rea
             layouts.append(_layout(delivery, file_no))
         except FileProblem as problem:
             problems.append(problem)
-    groups: dict[tuple, list[_Layout]] = {}
-    one_by_one: list[tuple[_Layout, str]] = []
-    for layout in layouts:
-        if layout.header.encoding == XLSX:
-            one_by_one.append((layout, XLSX))
+    reads: list[_Read] = []
+    one_by_one = [(layout, XLSX) for layout in layouts if layout.header.encoding == XLSX]
+    # Windows-1252 files found before a scan, where that is certain: rejecting each of their lines as not UTF-8
+    # costs DuckDB more than reading them.
+    text = [layout for layout in layouts if layout.header.encoding != XLSX]
+    surely = {layout.file_no for layout in text
+              if surely_not_utf8(layout.delivery.path, layout.header.delimiter, len(layout.positions))}
+    converted = [(layout, WINDOWS_1252) for layout in text if layout.file_no in surely]
+    for group in _by_shape([(layout, layout.header.encoding) for layout in text if layout.file_no not in surely]):
+        try:
+            done, again = _read_scan(session, batch, group)
+        except _Unreadable:
+            one_by_one += group
             continue
-        key = (layout.delivery.table.name, layout.header.encoding, layout.header.delimiter, tuple(layout.positions))
-        groups.setdefault(key, []).append(layout)
-    reads = []
-    for group in groups.values():
-        done, alone = _read_group(session, group)
         reads += done
-        one_by_one += alone
+        converted += again
+    for group in _by_shape(converted):
+        for start in range(0, len(group), _PIPES_PER_SCAN):
+            try:
+                reads += _read_scan(session, batch, group[start:start + _PIPES_PER_SCAN])[0]
+            except _Unreadable:
+                one_by_one += group[start:start + _PIPES_PER_SCAN]
     for layout, encoding in one_by_one:
         try:
-            reads.append(_read_one(session, layout, encoding))
+            reads.append(_read_one(session, batch, layout, encoding))
         except FileProblem as problem:
             problems.append(problem)
     order = {delivery.display: index for index, delivery in enumerate(deliveries)}
     problems.sort(key=lambda problem: order.get(problem.path, -1))  # as the files come, like the messages
     return sorted(reads, key=lambda read: read.file_no), problems
+
+
+def _by_shape(files: list[tuple[_Layout, str]]) -> list[list[tuple[_Layout, str]]]:
+    """Files grouped by what one scan needs in common: separator and number of columns."""
+    groups: dict[tuple, list[tuple[_Layout, str]]] = {}
+    for layout, encoding in files:
+        groups.setdefault((layout.header.delimiter, len(layout.positions)), []).append((layout, encoding))
+    return list(groups.values())
 
 
 def ingest_files(session: Session, deliveries: list[Delivery]) -> tuple[list[FileOutcome], list[FileProblem]]:
@@ -342,17 +429,25 @@ def ingest_files(session: Session, deliveries: list[Delivery]) -> tuple[list[Fil
     once for all files of a contract table: a national quarter is hundreds of files of a few dozen rows each, and
     the cost of a query, not of a row, would otherwise dominate.
     """
-    con = session.con
-    for table in TABLES.values():
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {_batch_raw(table)} (file_no INTEGER, line BIGINT, "
-                    + ", ".join(f"{c.name} VARCHAR" for c in table.columns) + ")")
-    con.execute("CREATE OR REPLACE TEMP TABLE batch_rejects (file_no INTEGER, line BIGINT, error_message VARCHAR)")
-    reads, problems = _read_files(session, deliveries)
-    outcomes: dict[int, FileOutcome] = {}
-    for table in TABLES.values():
-        batch = [read for read in reads if read.delivery.table is table]
-        if batch:
-            outcomes |= _validate_batch(session, table, batch)
+    con, batch = session.con, _Batch()
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE batch_sources (scan VARCHAR, filename VARCHAR, file_no INTEGER,
+                                                       table_name VARCHAR, places INTEGER[], first_row BIGINT);
+           CREATE OR REPLACE TEMP TABLE rejected_lines (file_no INTEGER, slot BIGINT);
+           CREATE OR REPLACE TEMP TABLE batch_rejects (file_no INTEGER, line BIGINT, error_message VARCHAR)"""
+    )
+    try:
+        reads, problems = _read_files(session, batch, deliveries)
+        outcomes: dict[int, FileOutcome] = {}
+        for table in TABLES.values():
+            files = [read for read in reads if read.delivery.table is table]
+            if files:
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {_batch_raw(table)} AS {_raw_view(batch, table)}")
+                outcomes |= _validate_batch(session, table, files)
+                con.execute(f"DROP VIEW {_batch_raw(table)}")
+    finally:
+        for scan in batch.scans:
+            con.execute(f"DROP TABLE IF EXISTS {scan.name}")
     return [outcomes[read.file_no] for read in reads], problems
 
 
@@ -387,19 +482,29 @@ def _validate_batch(session: Session, table: Table, batch: list[_Read]) -> dict[
     return _account(con, table, batch)
 
 
-def _insert_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple]) -> None:
-    """Insert rows in one statement: executemany costs a statement per row, which adds up over a national drop."""
+def _insert_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple[str | int, ...]]) -> None:
+    """Insert rows in one statement, as literals: executemany costs a statement per row, and binding thousands of
+    parameters costs more than the insert itself."""
     if rows:
-        marks = "(" + ", ".join("?" * len(rows[0])) + ")"
-        con.execute(f"INSERT INTO {name} VALUES " + ", ".join([marks] * len(rows)), [v for row in rows for v in row])
+        values = (", ".join(str(v) if isinstance(v, int) else sql_literal(v) for v in row) for row in rows)
+        con.execute(f"INSERT INTO {name} VALUES " + ", ".join(f"({row})" for row in values))
 
 
 def _stage_rows(session: Session, table: Table) -> None:
-    selected, params = [], {}
+    selected, keys, params = [], "", {}
     for column in table.columns:
         if column.kind == CITIZEN:
-            params |= session.pads
-            selected.append(f"CASE WHEN {column.name} IS NOT NULL THEN {hmac_sql(column.name)} END")
+            # A citizen recurs in many rows and tables of a quarter: each distinct value is hashed once.
+            params = session.pads
+            session.con.execute(
+                f"""INSERT INTO citizen_keys
+                    SELECT value, {hmac_sql("value")}
+                    FROM (SELECT DISTINCT {column.name} AS value FROM typed WHERE valid AND {column.name} IS NOT NULL)
+                    ANTI JOIN citizen_keys USING (value)""",
+                params,
+            )
+            selected.append("citizen_keys.key")
+            keys = f"LEFT JOIN citizen_keys ON citizen_keys.value = {column.name}"
         elif column.name == "birth_year":
             selected.append("coalesce(birth_year, cpr_birth_year)")
         else:
@@ -408,9 +513,8 @@ def _stage_rows(session: Session, table: Table) -> None:
         f"""INSERT INTO stage_{table.name}
             SELECT f.kommunekode, {', '.join(selected)}, f.quarter, f.source_file, line
             FROM (SELECT * FROM typed ANTI JOIN file_problems USING (file_no, line)) JOIN batch_files AS f
-                USING (file_no)
-            ORDER BY file_no, line""",
-        params,
+                USING (file_no) {keys}
+            ORDER BY file_no, line"""
     )
     session.con.execute(
         f"""INSERT INTO {QUARANTINE}
@@ -463,9 +567,15 @@ class Session:
 
     def __init__(self, key: bytes):
         self.con = duck.connect()
+        # One thread: Snakemake runs an ingest job per core, and a second thread per job only competes for them
+        # (20 quarters at 1M courses, two jobs at a time: 23 s with one thread, 26 s with two; one quarter alone
+        # is no slower).
+        self.con.execute("SET threads = 1")
         inner, outer = hmac_pads(key)
         self.pads = {"hmac_inner": inner, "hmac_outer": outer}
         self.con.execute(MACROS)
+        # what each citizen id of the quarter hashes to; in memory only, like the raw cells it comes from
+        self.con.execute("CREATE TEMP TABLE citizen_keys (value VARCHAR, key VARCHAR)")
         for table in TABLES.values():
             self.con.execute(contract.ddl(f"stage_{table.name}", contract.warehouse_columns(table)))
         self.con.execute(contract.ddl(QUARANTINE, contract.QUARANTINE_COLUMNS))

@@ -1,6 +1,6 @@
 """The contract's checks as SQL: parse every text cell of a raw file into its type and list what is wrong with it.
 
-`typed_select(table, present, source)` builds one SELECT over a raw all-VARCHAR table (columns named by the
+`typed_select(table, present, source)` builds one SELECT over a raw all-VARCHAR table or view (columns named by the
 contract, plus `file_no` and `line`: many files are checked in one pass, which saves the per-query overhead that
 dominates a national drop of hundreds of small files). It yields, per row, `file_no`, `line`, one parsed column per
 contract column and `valid`. `problems_select` lists {column_name, value, reason_code, reason, reason_da} for the
@@ -41,11 +41,13 @@ CREATE OR REPLACE TEMP MACRO cpr_birth_date(digits) AS try_strptime(
         ELSE CASE WHEN TRY_CAST(substr(digits, 5, 2) AS INTEGER) <= 57 THEN 2000 ELSE 1800 END
     END AS VARCHAR),
     '%d%m%Y')::DATE;
-CREATE OR REPLACE TEMP MACRO is_cpr(v) AS CASE
-    WHEN regexp_full_match(v, '[0-9]{6}-?[0-9]{4}') THEN cpr_birth_date(regexp_replace(v, '-', '', 'g')) IS NOT NULL
-    ELSE false END;
-CREATE OR REPLACE TEMP MACRO parse_date(v) AS CAST(COALESCE(
-    try_strptime(v, '%Y-%m-%d'), try_strptime(v, '%d-%m-%Y'), try_strptime(v, '%d.%m.%Y')) AS DATE);
+CREATE OR REPLACE TEMP MACRO cpr_birth(v) AS CASE
+    WHEN regexp_full_match(v, '[0-9]{6}-?[0-9]{4}') THEN cpr_birth_date(replace(v, '-', '')) END;
+CREATE OR REPLACE TEMP MACRO is_cpr(v) AS cpr_birth(v) IS NOT NULL;
+-- Without a '-' only the last format can match (the others' '-' is literal): most dates skip two attempts.
+CREATE OR REPLACE TEMP MACRO parse_date(v) AS CAST(CASE WHEN contains(v, '-') THEN COALESCE(
+    try_strptime(v, '%Y-%m-%d'), try_strptime(v, '%d-%m-%Y'), try_strptime(v, '%d.%m.%Y'))
+    ELSE try_strptime(v, '%d.%m.%Y') END AS DATE);
 CREATE OR REPLACE TEMP MACRO parse_decimal(v) AS TRY_CAST(
     CASE WHEN v LIKE '%,%' THEN replace(replace(regexp_replace(v, '\s', '', 'g'), '.', ''), ',', '.')
          ELSE regexp_replace(v, '\s', '', 'g') END AS DOUBLE);
@@ -61,6 +63,11 @@ def _cell(name: str) -> str:
     return f"cell_{name}"
 
 
+def _cpr_birth(name: str) -> str:
+    """Column of `parsed`: the birth date in a citizen cell holding a valid CPR number, else NULL."""
+    return f"cpr_birth_{name}"
+
+
 def _parsed(column: Column) -> str:
     """SQL for the column's parsed value from its trimmed cell."""
     v = _cell(column.name)
@@ -73,7 +80,9 @@ def _parsed(column: Column) -> str:
             f"THEN regexp_replace({v}, '[^0-9]', '', 'g') ELSE {v} END"
         )
     if column.kind == CODE:
-        return f"normalise_code({v})"
+        # most cells hold a code exactly, and a code is its own normal form (lower case, no '§', space or '-')
+        codes = ", ".join(f"'{c}'" for c in column.codes)
+        return f"CASE WHEN {v} IN ({codes}) THEN {v} ELSE normalise_code({v}) END"
     if column.kind == PARAGRAPH:
         return f"CASE WHEN normalise_code({v}) = 'ingen' THEN 'none' ELSE replace(normalise_code({v}), '_', '') END"
     if column.kind == DATE:
@@ -122,7 +131,7 @@ def _column_problems(column: Column) -> list[Check]:
         problems.append(
             Check(
                 column,
-                f"regexp_full_match({v}, '[0-9][0-9 -]*') AND NOT is_cpr({v})",
+                f"regexp_full_match({v}, '[0-9][0-9 -]*') AND {_cpr_birth(column.name)} IS NULL",
                 "not_cpr",
             )
         )
@@ -188,6 +197,8 @@ def _parsed_rows(table: Table, present: set[str], source: str) -> str:
         for c in table.columns
     ]
     parsed = [f"{_parsed(c)} AS {c.name}" for c in table.columns]
+    # computed once per row, for both the CPR check and the birth year
+    parsed += [f"cpr_birth({_cell(c.name)}) AS {_cpr_birth(c.name)}" for c in table.columns if c.kind == CITIZEN]
     return f"""
         WITH cells AS (SELECT file_no, line, {', '.join(cells)} FROM {source}),
         parsed AS (SELECT file_no, line, {', '.join(_cell(c.name) for c in table.columns)}, {', '.join(parsed)}
@@ -206,11 +217,7 @@ def typed_select(table: Table, present: set[str], source: str) -> str:
     rows that have any, which keeps validation close to the speed of the scan.
     """
     citizen = next((c for c in table.columns if c.kind == CITIZEN), None)
-    birth = (
-        f"CASE WHEN is_cpr({_cell(citizen.name)}) THEN year(cpr_birth_date({citizen.name})) END"
-        if citizen
-        else "NULL"
-    )
+    birth = f"year({_cpr_birth(citizen.name)})" if citizen else "NULL"
     failed = " OR ".join(check.failed() for check in checks(table))
     return f"""
         {_parsed_rows(table, present, source)}
