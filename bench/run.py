@@ -7,8 +7,10 @@ For each size N, on one set of files made by `evalkit synth --scale N` under --w
 * full build to the figure tables (ingest, warehouse, tables; no figures or notebooks): wall time and peak memory
   (RSS summed over the whole process tree, sampled), with the three stages timed on their own;
 * the limit: DuckDB's own read_csv of the same files into tables, all text, no validation (bench/raw_scan.py);
+* the same computing without Snakemake: the `evalkit warehouse` and `evalkit tables` commands the rules run, from
+  the build's Parquet files into a scratch folder;
 * the peer: the same figure families in pandas from the same Parquet files (bench/pandas_peer.py), checked once
-  to give evalkit's numbers;
+  to give evalkit's numbers, with its loading and its family computing timed apart;
 * incremental: one new quarter for one municipality, then `snakemake tables` again: its time and the jobs that ran;
 * no-op: `snakemake tables` with nothing changed.
 
@@ -52,8 +54,12 @@ TARGETS = (
     ("ingest_vs_raw_scan", None, ">=", 0.5, "ingest with validation ≥ 0.5× the raw scan's throughput"),
     ("pandas_vs_evalkit_tables", 1_000_000, ">=", 10.0,
      "figure tables ≥ 10× faster than the pandas peer at 1M, from Parquet (warehouse + tables)"),
+    ("pandas_vs_evalkit_commands", 1_000_000, ">=", 10.0,
+     "figure tables ≥ 10× faster than the pandas peer at 1M, from Parquet (the two commands, no Snakemake)"),
     ("pandas_families_vs_tables", 1_000_000, ">=", 10.0,
      "figure tables ≥ 10× faster than the pandas peer at 1M, the families alone (tables stage)"),
+    ("pandas_families_vs_tables_command", 1_000_000, ">=", 10.0,
+     "figure tables ≥ 10× faster than the pandas peer at 1M, the families alone (tables command)"),
     ("full_build_peak_gib", 10_000_000, "<", 4.0, "10M courses build with peak memory under 4 GiB"),
     ("incremental_vs_full", 1_000_000, "<=", 0.10, "one-quarter rebuild ≤ 10 % of the full build at 1M"),
     ("noop_s", None, "<", 5.0, "no-op rebuild under 5 s"),
@@ -161,6 +167,22 @@ def full_build(size: Size) -> dict[str, Run]:
     return stages | {"full_build": total}
 
 
+def entry_points(size: Size) -> dict[str, Run]:
+    """The warehouse and figure-tables commands the rules run, timed without Snakemake, from the full build's
+    Parquet files into a scratch folder: evalkit's own computing, like for like with the peer's one process."""
+    scratch = size.work / "entry_points"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    db = scratch / "evalkit.duckdb"
+    quarters = sorted(str(p) for p in (size.processed / "quarters").iterdir())
+    evalkit = [PYTHON, "-m", "evalkit"]
+    return {
+        "warehouse": measure([*evalkit, "warehouse", "--db", str(db), *quarters], size.env()),
+        "tables": measure([*evalkit, "tables", "--config", str(size.config), "--db", str(db),
+                           "--out-dir", str(scratch / "tables")], size.env()),
+    }
+
+
 def raw_scan(size: Size) -> Run:
     return measure([PYTHON, str(BENCH / "raw_scan.py"), str(size.raw)])
 
@@ -252,11 +274,13 @@ def bench_size(courses: int, work: Path, repeat: int, pandas_max: int, last_quar
     record("synth_s", "s", [synth.seconds], "evalkit synth --scale, once")
     record("synth_peak_mib", "MiB", [synth.peak_bytes / MIB])
 
-    builds, scans, peers = [], [], []
+    builds, commands, scans, peers = [], [], [], []
     with_pandas = courses <= pandas_max
     for rep in range(repeat):
-        log(f"  repetition {rep + 1}/{repeat}: full build, raw scan" + (", pandas peer" if with_pandas else ""))
+        log(f"  repetition {rep + 1}/{repeat}: full build, commands alone, raw scan"
+            + (", pandas peer" if with_pandas else ""))
         builds.append(full_build(size))
+        commands.append(entry_points(size))
         if rep == 0 and with_pandas:
             checked = pandas_peer(size, check=True).output.strip().splitlines()[-1]
             log(f"  {checked}")
@@ -269,6 +293,9 @@ def bench_size(courses: int, work: Path, repeat: int, pandas_max: int, last_quar
     record("ingest_peak_gib", "GiB", [b["ingest"].peak_bytes / GIB for b in builds])
     record("warehouse_peak_gib", "GiB", [b["warehouse"].peak_bytes / GIB for b in builds])
     record("tables_peak_gib", "GiB", [b["tables"].peak_bytes / GIB for b in builds])
+    command_s = {stage: record(f"{stage}_command_s", "s", [c[stage].seconds for c in commands],
+                               f"evalkit {stage}, without Snakemake")
+                 for stage in ("warehouse", "tables")}
     scan_s = record("raw_scan_s", "s", [s.seconds for s in scans], "DuckDB read_csv of every file, no validation")
     record("raw_scan_peak_gib", "GiB", [s.peak_bytes / GIB for s in scans])
     record("ingest_rows_per_s", "rows/s", [facts["rows"] / b["ingest"].seconds for b in builds])
@@ -282,10 +309,14 @@ def bench_size(courses: int, work: Path, repeat: int, pandas_max: int, last_quar
         phases = [peer_phases(p.output) for p in peers]
         load_s = record("pandas_load_s", "s", [p["load"] for p in phases], "Parquet and newest-wins")
         families_s = record("pandas_families_s", "s", [p["families"] for p in phases], "the figure families")
-        record("pandas_load_vs_warehouse", "×", [load_s / stage_s["warehouse"]],
-               "pandas loading / evalkit warehouse stage")
+        record("pandas_vs_evalkit_commands", "×", [peer_s / (command_s["warehouse"] + command_s["tables"])],
+               "pandas / (evalkit warehouse + evalkit tables), both from the same Parquet, without Snakemake")
+        record("pandas_load_vs_warehouse", "×", [load_s / command_s["warehouse"]],
+               "pandas loading / evalkit warehouse command")
         record("pandas_families_vs_tables", "×", [families_s / stage_s["tables"]],
                "pandas computing the families / evalkit tables stage")
+        record("pandas_families_vs_tables_command", "×", [families_s / command_s["tables"]],
+               "pandas computing the families / evalkit tables command")
 
     incremental, jobs = [], []
     for rep in range(repeat):
@@ -375,8 +406,12 @@ MEASURE_ORDER = (
     ("pandas_vs_evalkit_tables", "**pandas / evalkit (warehouse + tables)**"),
     ("pandas_load_s", "  pandas: Parquet and newest-wins (s)"),
     ("pandas_families_s", "  pandas: the figure families (s)"),
-    ("pandas_load_vs_warehouse", "pandas loading / evalkit warehouse stage"),
+    ("warehouse_command_s", "evalkit warehouse command alone, no Snakemake (s)"),
+    ("tables_command_s", "evalkit tables command alone, no Snakemake (s)"),
+    ("pandas_vs_evalkit_commands", "**pandas / evalkit commands (warehouse + tables)**"),
+    ("pandas_load_vs_warehouse", "pandas loading / evalkit warehouse command"),
     ("pandas_families_vs_tables", "**pandas families / evalkit figure-tables stage**"),
+    ("pandas_families_vs_tables_command", "**pandas families / evalkit tables command**"),
     ("pandas_peak_gib", "pandas peer peak memory (GiB)"),
     ("incremental_s", "incremental: one new quarter, one municipality (s)"),
     ("incremental_vs_full", "**incremental / full build**"),
