@@ -63,6 +63,16 @@ def test_a_corrected_redelivery_of_a_quarter_wins(pipeline):
     assert (corrected["ended"], corrected["completed"]) == ("1", "0")
 
 
+def test_a_file_rewritten_in_place_with_the_same_size_is_ingested_again(pipeline):
+    # The folder's own time does not change when a file in it is rewritten: the delivery fingerprint must see it.
+    tmp_path, run = pipeline
+    assert run()["ended"] == "1"
+    corrected = COURSES_Q2.replace("30-06-2021;completed", "30-10-2021;completed")  # now ends after the period
+    assert len(corrected) == len(COURSES_Q2)
+    write_drop(tmp_path / "raw", "2021Q2", "851_courses.csv", corrected)
+    assert run()["ended"] == "0"
+
+
 def test_a_later_quarter_closing_an_open_course_counts_it_once_as_ended(pipeline):
     tmp_path, run = pipeline
     assert run()["ended"] == "1"

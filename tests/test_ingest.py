@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import os
 
 import duckdb
 import pytest
 from conftest import TEST_KEY, write_drop
 
 from evalkit.contract import TABLES
-from evalkit.ingest import IngestError, ingest_quarter
+from evalkit.ingest import IngestError, delivery_fingerprint, ingest_quarter
 from evalkit.validation import MACROS
 
 COURSES_HEADER = "course_id,citizen_id,offer,paragraph,access,format,birth_year,start_date,end_date,end_reason\n"
@@ -327,3 +328,17 @@ def test_a_file_with_a_malformed_line_followed_by_other_files_in_the_quarter(tmp
     outcomes, out = run(tmp_path)
     assert [(o.rows_read, o.rows_loaded, o.rows_quarantined) for o in outcomes] == [(2, 1, 1), (1, 1, 0), (1, 1, 0)]
     assert rows(out, "quarantine", "source_file, source_line") == [("2021Q3/851_courses.csv", 3)]
+
+
+def test_the_delivery_fingerprint_changes_with_any_file_and_only_then(tmp_path):
+    folder = write_drop(tmp_path, "2021Q3", "851_courses.csv", "a;b\n1;2\n").parent
+    first = delivery_fingerprint(folder)
+    assert delivery_fingerprint(folder) == first
+    stat = (folder / "851_courses.csv").stat()
+    (folder / "851_courses.csv").write_text("a;b\n1;3\n")  # same size, new content
+    os.utime(folder / "851_courses.csv", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    rewritten = delivery_fingerprint(folder)
+    (folder / "860_courses.csv").write_text("a;b\n")
+    added = delivery_fingerprint(folder)
+    (folder / "860_courses.csv").unlink()
+    assert len({first, rewritten, added}) == 3 and delivery_fingerprint(folder) == rewritten

@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from evalkit.contract import QUARTER_PATTERN
-from evalkit.ingest import OUTPUTS as INGEST_OUTPUTS, discover_quarters
+from evalkit.ingest import OUTPUTS as INGEST_OUTPUTS, delivery_fingerprint, discover_quarters
 from evalkit.provenance import source_fingerprint
 from evalkit.warehouse import CODE_MODULES as WAREHOUSE_MODULES
 
@@ -32,10 +32,13 @@ def quarter_outputs(quarter):
     return [str(quarter_dir(quarter) / f"{name}.parquet") for name in INGEST_OUTPUTS]
 
 
-def delivered_files(wildcards):
-    """Every file in the quarter's delivery folder: adding, changing or removing one re-ingests the quarter."""
-    folder = RAW_DIR / wildcards.quarter
-    return sorted(str(p) for p in folder.iterdir() if p.is_file())
+def delivery_folder(wildcards):
+    return RAW_DIR / wildcards.quarter
+
+
+def delivery_state(wildcards):
+    """Fingerprint of the delivery folder's files: adding, changing or removing one re-ingests the quarter."""
+    return delivery_fingerprint(RAW_DIR / wildcards.quarter)
 
 
 # What `make results` builds; the rule files of later stages add their outputs here.
