@@ -51,9 +51,10 @@ display(registrations.pivot(index="kommunekode", columns="table_name", values="r
 # %% [markdown]
 # ## Shared definitions
 #
-# These views implement the contract's section 4 once: which courses are *in the period*, which are *ended*
-# (end date within the period), and how each service of a citizen is timed against an ended course
-# (before/during, or after it and no later than the follow-up date). Every family query below reads them.
+# These definitions (views, and two tables that most families read) implement the contract's section 4 once:
+# which courses are *in the period*, which are *ended* (end date within the period), and how each service of a
+# citizen is timed against an ended course (before/during, or after it and no later than the follow-up date).
+# Every family query below reads them.
 
 # %%
 show_sql(sql("base"))
