@@ -12,7 +12,8 @@ import pytest
 from conftest import TEST_KEY, write_drop
 
 from evalkit.contract import TABLES
-from evalkit.ingest import IngestError, delivery_fingerprint, ingest_quarter
+from evalkit.ingest import IngestError, ingest_quarter
+from evalkit.provenance import files_fingerprint
 from evalkit.validation import MACROS
 
 COURSES_HEADER = "course_id,citizen_id,offer,paragraph,access,format,birth_year,start_date,end_date,end_reason\n"
@@ -332,13 +333,13 @@ def test_a_file_with_a_malformed_line_followed_by_other_files_in_the_quarter(tmp
 
 def test_the_delivery_fingerprint_changes_with_any_file_and_only_then(tmp_path):
     folder = write_drop(tmp_path, "2021Q3", "851_courses.csv", "a;b\n1;2\n").parent
-    first = delivery_fingerprint(folder)
-    assert delivery_fingerprint(folder) == first
+    first = files_fingerprint(folder)
+    assert files_fingerprint(folder) == first
     stat = (folder / "851_courses.csv").stat()
     (folder / "851_courses.csv").write_text("a;b\n1;3\n")  # same size, new content
     os.utime(folder / "851_courses.csv", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
-    rewritten = delivery_fingerprint(folder)
+    rewritten = files_fingerprint(folder)
     (folder / "860_courses.csv").write_text("a;b\n")
-    added = delivery_fingerprint(folder)
+    added = files_fingerprint(folder)
     (folder / "860_courses.csv").unlink()
-    assert len({first, rewritten, added}) == 3 and delivery_fingerprint(folder) == rewritten
+    assert len({first, rewritten, added}) == 3 and files_fingerprint(folder) == rewritten

@@ -7,7 +7,6 @@ DuckDB session instead of hundreds of processes.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -127,18 +126,6 @@ def discover_quarters(raw_dir: Path) -> list[str]:
     if not raw_dir.is_dir():
         return []
     return sorted(p.name for p in raw_dir.iterdir() if p.is_dir() and contract.QUARTER_PATTERN.match(p.name))
-
-
-def delivery_fingerprint(folder: Path) -> str:
-    """SHA-256 over the name, size and modification time of every file in a delivery folder: changes when a file
-    is added, removed, renamed or rewritten. The ingest rule takes the folder as its input and this as a param,
-    so Snakemake reruns the quarter on any change without tracking each of its hundreds of files (see
-    workflow/rules/ingest.smk)."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.iterdir() if p.is_file()):
-        stat = path.stat()
-        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
 
 
 def _column_map(delivery: Delivery, names: tuple[str, ...]) -> tuple[list[str], list[str]]:

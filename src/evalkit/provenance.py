@@ -1,13 +1,16 @@
-"""A fingerprint of the code behind a rule, so that Snakemake reruns the rule when that code changes.
+"""Fingerprints that tell whether a stage's inputs or code changed.
 
 Snakemake reruns a job whose params changed; the shell command calling `evalkit ...` stays the same when evalkit
-is updated, so without this an upgraded validation or query would leave stale outputs in place.
+is updated, so without a fingerprint of the code an upgraded validation or query would leave stale outputs in
+place. A fingerprint of a folder's files stands in for listing every file (see workflow/rules/ingest.smk) and
+tells the warehouse whether a quarter was ingested again (evalkit.warehouse).
 """
 
 from __future__ import annotations
 
 import hashlib
 from importlib import resources
+from pathlib import Path
 
 
 def source_fingerprint(*modules: str) -> str:
@@ -21,3 +24,13 @@ def source_fingerprint(*modules: str) -> str:
             if path.is_file():
                 digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def files_fingerprint(folder: Path) -> str:
+    """SHA-256 over the name, size and modification time of every file in a folder: changes when a file is added,
+    removed, renamed or rewritten."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        stat = path.stat()
+        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()

@@ -21,8 +21,8 @@ import duckdb
 from . import contract, duck
 from .contract import TABLES
 from .duck import sql_literal
-from .ingest import INGEST_LOG, OUTPUTS, QUARANTINE, AccountingError, discover_quarters, ingest_quarter
-from .provenance import source_fingerprint
+from .ingest import INGEST_LOG, QUARANTINE, AccountingError, discover_quarters, ingest_quarter
+from .provenance import files_fingerprint, source_fingerprint
 
 # The modules whose change rebuilds the warehouse (also the warehouse rule's rerun trigger in common.smk).
 CODE_MODULES = ("contract.py", "duck.py", "warehouse.py")
@@ -48,7 +48,7 @@ DELIVERY_CHANGES_COLUMNS = (
 MANIFEST = "build_manifest"
 MANIFEST_COLUMNS = (
     ("quarter", "VARCHAR"),
-    ("files", "VARCHAR"),  # the quarter's Parquet files as name:size:mtime_ns, as the build read them
+    ("files", "VARCHAR"),  # files_fingerprint of the quarter's folder: re-ingested, it changes
     ("code", "VARCHAR"),  # source_fingerprint(*CODE_MODULES) of the build that added the quarter
 )
 
@@ -221,19 +221,10 @@ def check_accounting(con: duckdb.DuckDBPyConnection, quarters: list[str]) -> Non
         )
 
 
-def quarter_files(quarter_dir: Path) -> str:
-    """The quarter's Parquet files as the manifest records them: a re-ingested quarter has new sizes or times."""
-    parts = []
-    for name in OUTPUTS:
-        stat = (quarter_dir / f"{name}.parquet").stat()
-        parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return " ".join(parts)
-
-
 def _record_manifest(con: duckdb.DuckDBPyConnection, quarter_dirs: list[Path], code: str) -> None:
     if quarter_dirs:
         con.executemany(f"INSERT INTO {MANIFEST} VALUES (?, ?, ?)",
-                        [(d.name, quarter_files(d), code) for d in quarter_dirs])
+                        [(d.name, files_fingerprint(d), code) for d in quarter_dirs])
 
 
 def new_quarters(db_path: Path, quarter_dirs: list[Path], code: str) -> tuple[list[Path] | None, str]:
@@ -255,7 +246,7 @@ def new_quarters(db_path: Path, quarter_dirs: list[Path], code: str) -> tuple[li
     given = {d.name: d for d in quarter_dirs}
     if set(built) - set(given):
         return None, "quarters were removed: " + ", ".join(sorted(set(built) - set(given)))
-    changed = sorted(q for q in built if built[q][0] != quarter_files(given[q]))
+    changed = sorted(q for q in built if built[q][0] != files_fingerprint(given[q]))
     if changed:
         return None, "quarters were ingested again: " + ", ".join(changed)
     added = sorted(set(given) - set(built))

@@ -2,8 +2,8 @@
 from pathlib import Path
 
 from evalkit.contract import QUARTER_PATTERN
-from evalkit.ingest import OUTPUTS as INGEST_OUTPUTS, delivery_fingerprint, discover_quarters
-from evalkit.provenance import source_fingerprint
+from evalkit.ingest import OUTPUTS as INGEST_OUTPUTS, discover_quarters
+from evalkit.provenance import files_fingerprint, source_fingerprint
 from evalkit.warehouse import CODE_MODULES as WAREHOUSE_MODULES
 
 RAW_DIR = Path(config["raw_dir"])
@@ -38,7 +38,7 @@ def delivery_folder(wildcards):
 
 def delivery_state(wildcards):
     """Fingerprint of the delivery folder's files: adding, changing or removing one re-ingests the quarter."""
-    return delivery_fingerprint(RAW_DIR / wildcards.quarter)
+    return files_fingerprint(RAW_DIR / wildcards.quarter)
 
 
 # What `make results` builds; the rule files of later stages add their outputs here.
