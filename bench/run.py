@@ -228,7 +228,7 @@ def summarise_jobs(jobs: list[str]) -> str:
 
 def add_quarter(size: Size, index: int) -> str:
     """Write quarter number `index` (20 = 2023Q1, ...) for one municipality into the size's raw folder."""
-    from evalkit import synth_scale
+    from evalkit.synth import scale as synth_scale
 
     synth_scale.generate(size.raw, size.courses, SEED, quarters=range(index, index + 1),
                          municipalities={NEW_QUARTER_MUNICIPALITY}, progress=False)

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evalkit.cli import main
-from evalkit.excel import FORMULA_STARTS, csv_safe, is_number
-from evalkit.tables import FAMILIES
+from evalkit.publish.masking import FORMULA_STARTS, csv_safe, is_number
+from evalkit.tables.registry import FAMILIES
 
 HOSTILE = "=HYPERLINK(\"http://x\",\"klik\")"
 
@@ -59,7 +59,7 @@ def test_publication_csv_escapes_formula_text(tmp_path):
               "citizens_after"]
     write_table(tmp_path, "services_before_after", [header, ["r", "851", HOSTILE, "30", "12", "13", "10"]])
     out = tmp_path / "publish" / "services_before_after.csv"
-    assert main(["tables", "--family", "services_before_after", "--from-dir", str(tmp_path),
+    assert main(["publish", "--family", "services_before_after", "--from-dir", str(tmp_path),
                  "--publish-dir", str(out.parent)]) == 0
     with open(out, encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))

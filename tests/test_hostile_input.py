@@ -12,7 +12,8 @@ import duckdb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evalkit.ingest import IngestError, ingest_quarter
+from evalkit.ingest import ingest_quarter
+from evalkit.ingest.delivery import IngestError
 
 HEADER = ["course_id", "citizen_id", "paragraph", "start_date", "end_date", "end_reason", "offer"]
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

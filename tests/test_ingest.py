@@ -12,9 +12,10 @@ import pytest
 from conftest import TEST_KEY, write_drop
 
 from evalkit.contract import TABLES
-from evalkit.ingest import IngestError, ingest_quarter
+from evalkit.ingest import ingest_quarter
+from evalkit.ingest.delivery import IngestError
 from evalkit.provenance import files_fingerprint
-from evalkit.validation import MACROS
+from evalkit.ingest.checks import MACROS
 
 COURSES_HEADER = "course_id,citizen_id,offer,paragraph,access,format,birth_year,start_date,end_date,end_reason\n"
 GOOD_COURSE = "c1,K-1,Fremdrift,82a,open,group,1980,2021-04-01,2021-06-30,completed\n"

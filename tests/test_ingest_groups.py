@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from conftest import TEST_KEY, write_drop
 
-from evalkit.dialect import surely_not_utf8
+from evalkit.ingest.dialect import surely_not_utf8
 from evalkit.ingest import ingest_quarter
 
 HEADER = "course_id;citizen_id;paragraph;start_date\n"

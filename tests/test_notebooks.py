@@ -16,7 +16,7 @@ import jupytext
 import pytest
 import yaml
 
-from evalkit.figures.notebook import cli as notebook_cli
+from evalkit.notebook.run import cli as notebook_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))

@@ -13,7 +13,7 @@ import yaml
 from test_notebooks import ROOT, demo_config, snakemake
 
 from evalkit.figures import build
-from evalkit.figures.data import load_municipalities
+from evalkit.config import load_municipalities
 from evalkit.figures.text import Text
 
 

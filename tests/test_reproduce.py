@@ -13,7 +13,7 @@ from conftest import TEST_KEY
 
 from evalkit import reproduce as rp
 from evalkit.cli import main
-from evalkit.warehouse import build_from_raw
+from warehouse_factory import build_from_raw
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "data" / "reference" / "published.csv"

@@ -12,7 +12,9 @@ import yaml
 from warehouse_factory import build_warehouse
 
 from evalkit.cli import main
-from evalkit.tables import FAMILIES, cli, connect, read_sql
+from evalkit.tables.cli import cli
+from evalkit.tables.compute import connect
+from evalkit.tables.registry import FAMILIES, read_sql
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,8 +58,10 @@ def test_table_and_publication_copy_on_disk(setup):
     tmp_path, db, cfg = setup
     out, pub = tmp_path / "tables" / "completion.csv", tmp_path / "publish" / "completion.csv"
     assert main(["tables", "--config", str(cfg), "--db", str(db), "--family", "completion",
-                 "--out-dir", str(out.parent), "--publish-dir", str(pub.parent)]) == 0
+                 "--out-dir", str(out.parent)]) == 0
     assert [p.name for p in out.parent.iterdir()] == ["completion.csv"]  # only the family asked for
+    assert main(["publish", "--family", "completion", "--from-dir", str(out.parent),
+                 "--publish-dir", str(pub.parent)]) == 0
     rows = read(out)
     assert rows[0][:7] == ["report", "kommunekode", "ended", "completed", "rate", "ci_low", "ci_high"]
     # integers as integers, a municipality without data as zeros and empty rates
@@ -74,7 +78,8 @@ def test_publication_copy_from_an_existing_table(setup):
     tmp_path, db, cfg = setup
     tables, publish = tmp_path / "tables", tmp_path / "publish"
     assert cli(["--config", str(cfg), "--db", str(db), "--family", "course_length", "--out-dir", str(tables)]) == 0
-    assert cli(["--family", "course_length", "--from-dir", str(tables), "--publish-dir", str(publish)]) == 0
+    assert main(["publish", "--family", "course_length", "--from-dir", str(tables), "--publish-dir",
+                 str(publish)]) == 0
     header, first = read(publish / "course_length.csv")[:2]
     row = dict(zip(header, first, strict=True))
     # lengths 30, 31, 32 days
@@ -89,7 +94,8 @@ def test_unpriced_rows_go_to_their_own_table(setup):
     assert read(out) == [["report", "kommunekode", "table_name", "row_id", "paragraph", "hours_per_week", "reason"],
                          ["nj", "851", "services", "s1", "999", "", "no_catalogue_price"]]
     with pytest.raises(SystemExit):
-        cli(["--family", "unpriced", "--from-dir", str(tmp_path), "--publish-dir", str(tmp_path / "publish")])
+        main(["publish", "--family", "unpriced", "--from-dir", str(tmp_path), "--publish-dir",
+              str(tmp_path / "publish")])
     assert not (tmp_path / "publish").exists()
 
 
@@ -98,10 +104,10 @@ def test_every_family_in_one_session_equals_each_family_on_its_own(setup):
     tmp_path, db, cfg = setup
     two = config(tmp_path, [REPORT, {**REPORT, "id": "every", "municipalities": "all"}], name="two.yaml")
     together, publish = tmp_path / "together", tmp_path / "publish"
-    assert cli(["--config", str(two), "--db", str(db), "--out-dir", str(together),
-                "--publish-dir", str(publish)]) == 0
+    assert cli(["--config", str(two), "--db", str(db), "--out-dir", str(together)]) == 0
+    assert main(["publish", "--from-dir", str(together), "--publish-dir", str(publish)]) == 0
     assert sorted(p.stem for p in together.iterdir()) == sorted(FAMILIES)
-    assert sorted(p.stem for p in publish.iterdir()) == sorted(n for n, f in FAMILIES.items() if f.publish)
+    assert sorted(p.stem for p in publish.iterdir()) == sorted(n for n, f in FAMILIES.items() if f.published)
     for name in FAMILIES:
         alone = tmp_path / "alone" / name
         assert cli(["--config", str(two), "--db", str(db), "--family", name, "--out-dir", str(alone)]) == 0
@@ -129,17 +135,6 @@ def test_catalogue_refuses_two_prices_for_one_year_and_unknown_units(tmp_path):
     unit.write_text("paragraph,unit,price_dkk,price_year\n85,month,400,2021\n")
     with pytest.raises(ValueError, match="unit must be"):
         connect(db, unit)
-
-
-def test_every_family_has_its_sql_file_as_package_data():
-    for name in (*FAMILIES, "base"):
-        assert "SELECT" in read_sql(name)
-
-
-def test_the_snakemake_rules_know_exactly_the_families():
-    text = (ROOT / "workflow" / "rules" / "tables.smk").read_text(encoding="utf-8")
-    listed = re.search(r"TABLE_FAMILIES = \[(.*?)\]", text, re.S).group(1)
-    assert re.findall(r'"(\w+)"', listed) == list(FAMILIES)
 
 
 def test_the_configured_reports_all_get_tables(tmp_path):

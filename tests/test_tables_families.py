@@ -48,7 +48,10 @@ from datetime import date, timedelta
 import pytest
 from warehouse_factory import build_warehouse
 
-from evalkit.tables import FAMILIES, Report, compute_tables, connect, publication_rows
+from evalkit.config import Report
+from evalkit.publish.masking import publication_rows
+from evalkit.tables.compute import compute_tables, connect
+from evalkit.tables.registry import FAMILIES
 
 PERIOD = (date(2021, 4, 1), date(2021, 9, 30))
 FOLLOW_UP = date(2021, 12, 31)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from evalkit.publish import MASK, mask_row
-from evalkit.stats import register_wilson
+from evalkit.contract import MASK
+from evalkit.publish.masking import mask_row
+from evalkit.tables.stats import register_wilson
 
 
 @pytest.fixture

@@ -8,8 +8,10 @@ import duckdb
 import pytest
 from conftest import TEST_KEY, write_drop
 
-from evalkit.ingest import AccountingError, ingest_quarter
-from evalkit.warehouse import MANIFEST, build_from_raw, build_warehouse
+from evalkit.contract import AccountingError
+from evalkit.ingest import ingest_quarter
+from evalkit.warehouse.build import MANIFEST, build_warehouse
+from warehouse_factory import build_from_raw
 
 HEADER = "course_id,citizen_id,paragraph,start_date,end_date,end_reason\n"
 

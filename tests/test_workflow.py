@@ -12,7 +12,7 @@ import pytest
 import yaml
 from conftest import write_drop
 
-from evalkit.tables import FAMILIES
+from evalkit.tables.registry import FAMILIES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,7 +12,9 @@ from pathlib import Path
 import duckdb
 
 from evalkit import contract
-from evalkit.warehouse import SUPERSEDED_COLUMNS
+from evalkit.ingest import ingest_quarter
+from evalkit.ingest.delivery import discover_quarters
+from evalkit.warehouse.build import SUPERSEDED_COLUMNS, build_warehouse as build_real_warehouse
 
 # The warehouse's own table definitions, so a factory-built warehouse cannot drift from a real one.
 SCHEMA = {name: dict(contract.warehouse_columns(table)) for name, table in contract.TABLES.items()}
@@ -60,3 +62,14 @@ def build_warehouse(path: str | Path, tables: Mapping[str, Iterable[Mapping]] = 
     finally:
         con.close()
     return path
+
+
+def build_from_raw(raw_dir: Path, db_path: Path, key: bytes, processed_dir: Path | None = None) -> None:
+    """Ingest every quarter of raw_dir and build the real warehouse from them: the pipeline without Snakemake."""
+    processed_dir = processed_dir or db_path.parent
+    quarter_dirs = []
+    for quarter in discover_quarters(Path(raw_dir)):
+        out_dir = processed_dir / "quarters" / quarter
+        ingest_quarter(Path(raw_dir), quarter, out_dir, key)
+        quarter_dirs.append(out_dir)
+    build_real_warehouse(quarter_dirs, db_path)

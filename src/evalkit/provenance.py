@@ -19,6 +19,8 @@ def source_fingerprint(*modules: str) -> str:
     package = resources.files("evalkit")
     for name in modules:
         target = package.joinpath(*name.split("/"))
+        if not (target.is_dir() or target.is_file()):  # a renamed module must not leave a stage without trigger
+            raise FileNotFoundError(f"evalkit has no module or folder {name!r} to fingerprint")
         files = sorted(target.iterdir(), key=lambda p: p.name) if target.is_dir() else [target]
         for path in files:
             if path.is_file():

@@ -26,6 +26,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from evalkit.config import Municipalities, load_municipalities
+from evalkit.contract import ALL
+
 PUBLISHED_COLUMNS = ("report", "location", "line", "report_id", "kommunekode", "family", "metric", "value", "unit",
                      "rounding", "quote", "figure", "basis", "known_deviation")
 OUTPUT_COLUMNS = ("report", "location", "line", "report_id", "kommunekode", "family", "metric", "figure",
@@ -43,9 +46,9 @@ ROUNDING: dict[str, Callable[[float, float], bool]] = {
     "below": lambda computed, published: computed < published,
     "above": lambda computed, published: computed > published,
 }
-MUNICIPALITY_NAMES = {"851": "Aalborg", "860": "Hjørring", "787": "Thisted", "813": "Frederikshavn",
-                      "607": "Fredericia", "all": "all", "min": "lowest municipality",
-                      "max": "highest municipality", "count": "number of municipalities"}
+# What a published figure's kommunekode names besides a municipality (see AGGREGATES).
+AGGREGATE_LABELS = {ALL: "all", "min": "lowest municipality", "max": "highest municipality",
+                    "count": "number of municipalities"}
 
 
 class ReproductionError(Exception):
@@ -144,7 +147,7 @@ class FigureTables:
 
     def municipalities(self, family: str, report_id: str) -> list[str]:
         _, rows = self.table(family)
-        return sorted({r["kommunekode"] for r in rows if r["report"] == report_id and r["kommunekode"] != "all"})
+        return sorted({r["kommunekode"] for r in rows if r["report"] == report_id and r["kommunekode"] != ALL})
 
 
 def _cell(family: str, rows: list[dict[str, str]], columns: list[str], term: Term, where: str) -> str:
@@ -329,7 +332,9 @@ def _shown(value: float | str | None, row: dict[str, str], published: bool) -> s
 VERDICT_LABELS = {"pass": "pass", "fail": "**FAIL**", "known_deviation": "known deviation"}
 
 
-def write_markdown(path: Path, outcomes: Sequence[Outcome], published_path: Path, tables_dir: Path) -> None:
+def write_markdown(path: Path, outcomes: Sequence[Outcome], published_path: Path, tables_dir: Path,
+                   municipalities: Municipalities = Municipalities()) -> None:
+    names = municipalities.names | AGGREGATE_LABELS
     counts = {v: sum(o.verdict == v for o in outcomes) for v in ("pass", "known_deviation", "fail")}
     lines = [
         "# Reproduction of the source reports' published figures",
@@ -352,7 +357,7 @@ def write_markdown(path: Path, outcomes: Sequence[Outcome], published_path: Path
             if r["basis"] != "printed":
                 source += f" — {r['basis']}"
             verdict = VERDICT_LABELS[o.verdict] + (f": {o.detail}" if o.detail else "")
-            cells = [f"{r['figure']} — „{r['quote']}“", MUNICIPALITY_NAMES.get(r["kommunekode"], r["kommunekode"]),
+            cells = [f"{r['figure']} — „{r['quote']}“", names.get(r["kommunekode"], r["kommunekode"]),
                      source, _shown(r["value"], r, True), _shown(o.computed, r, False), verdict]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -375,6 +380,7 @@ def cli(argv: list[str]) -> int:
     parser.add_argument("--tables", default="results/tables", help="folder of the figure tables")
     parser.add_argument("--csv", default="results/reproduction.csv")
     parser.add_argument("--md", default="results/reproduction.md")
+    parser.add_argument("--municipalities", default="config/municipalities.csv", help="names for the report")
     parser.add_argument("--report-ids", nargs="*",
                         help="compare only the figures of these configured reports (default: every figure)")
     args = parser.parse_args(argv)
@@ -389,7 +395,7 @@ def cli(argv: list[str]) -> int:
         print(f"evalkit reproduce: error: {error}", file=sys.stderr)
         return 2
     write_csv(Path(args.csv), outcomes)
-    write_markdown(Path(args.md), outcomes, published_path, tables_dir)
+    write_markdown(Path(args.md), outcomes, published_path, tables_dir, load_municipalities(args.municipalities))
     counts = {v: sum(o.verdict == v for o in outcomes) for v in ("pass", "known_deviation", "fail")}
     print(f"evalkit reproduce: {len(outcomes)} figures, {counts['pass']} pass, "
           f"{counts['known_deviation']} known deviations, {counts['fail']} fail -> {args.md}")

@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from functools import cache
 
-from .text import Text
+from evalkit.figures.text import Text
 
 # <kind>[_<kommunekode>][_intern], as build.Spec.stem writes it
 STEM = re.compile(r"^(?P<kind>[a-z_]+?)(?:_(?P<kommunekode>\d{3}))?(?P<internal>_intern)?$")

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.transforms import blended_transform_factory
 
-from .data import Prepared
-from .text import Text
-from .theme import PALETTE, new_figure
+from evalkit.figures.prepare import Prepared
+from evalkit.figures.text import Text
+from evalkit.figures.theme import PALETTE, new_figure
 
 
 @dataclass(frozen=True)

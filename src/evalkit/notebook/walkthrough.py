@@ -7,6 +7,7 @@ table the pipeline wrote, and draws the figures from the publication copy exactl
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from dataclasses import dataclass
@@ -14,16 +15,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from evalkit import tables as figure_tables
-
-from . import build
-from .data import load_municipalities
-from .text import Text
+from evalkit.config import Report, load_config, load_municipalities, validate
+from evalkit.figures import build
+from evalkit.figures.text import Text
+from evalkit.tables.compute import connect, prepare_report, report_rows
+from evalkit.tables.files import read_csv
+from evalkit.tables.registry import FAMILIES, read_sql
 
 # The notebook's inputs, set by `evalkit notebook`; the defaults are the project's own folders, for running by hand.
 ENVIRONMENT = {
     "report": "EVALKIT_REPORT",
     "config": "EVALKIT_CONFIG",
+    "config_json": "EVALKIT_CONFIG_JSON",
     "db": "EVALKIT_DB",
     "tables": "EVALKIT_TABLES",
     "publish": "EVALKIT_PUBLISH",
@@ -44,7 +47,7 @@ DEFAULTS = {
 @dataclass(frozen=True)
 class Settings:
     report_id: str
-    config_files: tuple[str, ...]
+    config: dict  # the validated configuration
     db: Path
     tables: Path
     publish: Path
@@ -58,9 +61,10 @@ class Settings:
         def get(key: str) -> str | None:
             return os.environ.get(ENVIRONMENT[key]) or DEFAULTS.get(key)
 
-        configs = tuple(get("config").split(os.pathsep))
-        unit_costs = get("unit_costs") or figure_tables.load_config(configs).get("unit_costs")
-        return cls(report_id=os.environ.get(ENVIRONMENT["report"]) or report_id, config_files=configs,
+        given = get("config_json")
+        config = validate(json.loads(given)) if given else load_config(get("config").split(os.pathsep))
+        unit_costs = get("unit_costs") or config.get("unit_costs")
+        return cls(report_id=os.environ.get(ENVIRONMENT["report"]) or report_id, config=config,
                    db=Path(get("db")), tables=Path(get("tables")), publish=Path(get("publish")),
                    unit_costs=Path(unit_costs) if unit_costs else None, municipalities=Path(get("municipalities")),
                    reproduction=None if get("reproduction") == "none" else Path(get("reproduction")))
@@ -71,15 +75,15 @@ class Walk:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.config = figure_tables.load_config(settings.config_files)
+        self.config = settings.config
         entries = {str(r["id"]): r for r in self.config["reports"]}
         if settings.report_id not in entries:
             raise KeyError(f"report {settings.report_id!r} is not in the config (reports: {', '.join(entries)})")
         self.entry = entries[settings.report_id]
-        self.report = figure_tables.Report.from_config(self.entry)
+        self.report = Report.from_config(self.entry)
         # connect() attaches the warehouse READ_ONLY into an in-memory database: nothing can be written to it.
-        self.con = figure_tables.connect(settings.db, settings.unit_costs)
-        figure_tables.prepare_report(self.con, self.report)
+        self.con = connect(settings.db, settings.unit_costs)
+        prepare_report(self.con, self.report)
         self.text = Text(self.config.get("language", "da"))
         self.context = build.Context(self.entry, build.load_tables(settings.publish),
                                      load_municipalities(settings.municipalities), self.text)
@@ -93,10 +97,10 @@ class Walk:
 
     def family(self, family: str) -> pd.DataFrame:
         """The family's rows for this report, recomputed from the warehouse; fails unless they equal the table."""
-        spec = figure_tables.FAMILIES[family]
-        columns, rows = spec.header, figure_tables.report_rows(self.con, spec, self.report)
+        spec = FAMILIES[family]
+        columns, rows = spec.header, report_rows(self.con, spec, self.report)
         computed = [["" if v is None else str(v) for v in row] for row in rows]
-        written_columns, written = figure_tables.read_csv(self.settings.tables / f"{family}.csv")
+        written_columns, written = read_csv(self.settings.tables / f"{family}.csv")
         written = [row for row in written if row[0] == self.report.id]
         if written_columns != columns or not _same_rows(written, computed):
             raise AssertionError(f"{family}: the warehouse gives other numbers than {self.settings.tables}/"
@@ -163,7 +167,7 @@ def _same_rows(written: list[list[str]], computed: list[list[str]]) -> bool:
 
 def sql(name: str) -> str:
     """The text of evalkit/sql/<name>.sql."""
-    return figure_tables.read_sql(name)
+    return read_sql(name)
 
 
 def show_sql(text: str) -> None:

@@ -16,9 +16,13 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import contract
+from evalkit import contract
+from evalkit.contract import QUARANTINE
+
+from .delivery import classify, is_ignorable, scrub, second_files
 from .dialect import FileProblem
-from .ingest import QUARANTINE, Session, classify, ingest_file, is_ignorable, scrub, second_files
+from .session import Session
+from .staging import ingest_file
 
 CLEAN, QUARANTINED, UNUSABLE = 0, 1, 2
 EXAMPLES = 3  # example lines shown per problem

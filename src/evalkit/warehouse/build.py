@@ -18,14 +18,13 @@ from pathlib import Path
 
 import duckdb
 
-from . import contract, duck
-from .contract import TABLES
-from .duck import sql_literal
-from .ingest import INGEST_LOG, QUARANTINE, AccountingError, discover_quarters, ingest_quarter
-from .provenance import files_fingerprint, source_fingerprint
+from evalkit import contract, duck
+from evalkit.contract import INGEST_LOG, QUARANTINE, TABLES, AccountingError
+from evalkit.duck import sql_literal
+from evalkit.provenance import files_fingerprint, source_fingerprint
 
 # The modules whose change rebuilds the warehouse (also the warehouse rule's rerun trigger in common.smk).
-CODE_MODULES = ("contract.py", "duck.py", "warehouse.py")
+CODE_MODULES = ("contract.py", "duck.py", "warehouse")
 
 SUPERSEDED_COLUMNS = (
     ("table_name", "VARCHAR"),
@@ -273,10 +272,10 @@ def _load_bookkeeping(con: duckdb.DuckDBPyConnection, quarter_dirs: list[Path]) 
     _append(con, INGEST_LOG, contract.INGEST_LOG_COLUMNS, quarter_dirs)
 
 
-def _full_build(quarter_dirs: list[Path], db_path: Path, code: str) -> None:
+def _full_build(quarter_dirs: list[Path], db_path: Path, code: str, resources: duck.Resources) -> None:
     partial = db_path.with_name(f".{db_path.name}.partial")
     partial.unlink(missing_ok=True)
-    con = duck.connect(str(partial))
+    con = duck.connect(str(partial), resources)
     try:
         _create_bookkeeping(con)
         _load_bookkeeping(con, quarter_dirs)
@@ -294,8 +293,8 @@ def _full_build(quarter_dirs: list[Path], db_path: Path, code: str) -> None:
     os.replace(partial, db_path)
 
 
-def _update(quarter_dirs: list[Path], db_path: Path, code: str) -> None:
-    con = duck.connect(str(db_path))
+def _update(quarter_dirs: list[Path], db_path: Path, code: str, resources: duck.Resources) -> None:
+    con = duck.connect(str(db_path), resources)
     try:
         con.begin()
         _load_bookkeeping(con, quarter_dirs)
@@ -311,26 +310,16 @@ def _update(quarter_dirs: list[Path], db_path: Path, code: str) -> None:
         con.close()
 
 
-def build_warehouse(quarter_dirs: list[Path], db_path: Path) -> str:
+def build_warehouse(quarter_dirs: list[Path], db_path: Path, resources: duck.Resources = duck.Resources()) -> str:
     """Create or update db_path from the ingest output folders of the given quarters; returns what was done."""
     quarter_dirs = sorted(quarter_dirs, key=lambda d: d.name)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     code = source_fingerprint(*CODE_MODULES)
     added, why = new_quarters(db_path, quarter_dirs, code)
     if added is None:
-        _full_build(quarter_dirs, db_path, code)
+        _full_build(quarter_dirs, db_path, code, resources)
         return f"built in full from {len(quarter_dirs)} quarters ({why})"
     if added:
-        _update(added, db_path, code)
+        _update(added, db_path, code, resources)
     return f"updated with {', '.join(d.name for d in added) or 'nothing'} ({why})"
 
-
-def build_from_raw(raw_dir: Path, db_path: Path, key: bytes, processed_dir: Path | None = None) -> None:
-    """Ingest every quarter of raw_dir and build the warehouse: the pipeline without Snakemake (tests, notebooks)."""
-    processed_dir = processed_dir or db_path.parent
-    quarter_dirs = []
-    for quarter in discover_quarters(Path(raw_dir)):
-        out_dir = processed_dir / "quarters" / quarter
-        ingest_quarter(Path(raw_dir), quarter, out_dir, key)
-        quarter_dirs.append(out_dir)
-    build_warehouse(quarter_dirs, db_path)

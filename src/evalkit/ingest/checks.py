@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .contract import (
+from evalkit.contract import (
     CITIZEN,
     CODE,
+    CPR_PATTERN,
     DATE,
     DECIMAL,
     IDENT,
@@ -25,10 +26,12 @@ from .contract import (
     Column,
     Table,
 )
-from .messages import sql_reason
+from evalkit.ingest.messages import sql_reason
+
 
 # Shown instead of a cell that may hold a CPR number: the line and column locate it in the raw file.
-_SAFE_VALUE = "CASE WHEN regexp_matches({v}, '[0-9]{{6}}-?[0-9]{{4}}') THEN NULL ELSE left({v}, 200) END"
+def _safe_value(cell: str) -> str:
+    return f"CASE WHEN regexp_matches({cell}, '{CPR_PATTERN}') THEN NULL ELSE left({cell}, 200) END"
 
 # DDMMYY of a CPR number with the century from its 7th digit (the CPR office's rule).
 MACROS = r"""
@@ -42,7 +45,7 @@ CREATE OR REPLACE TEMP MACRO cpr_birth_date(digits) AS try_strptime(
     END AS VARCHAR),
     '%d%m%Y')::DATE;
 CREATE OR REPLACE TEMP MACRO cpr_birth(v) AS CASE
-    WHEN regexp_full_match(v, '[0-9]{6}-?[0-9]{4}') THEN cpr_birth_date(replace(v, '-', '')) END;
+    WHEN regexp_full_match(v, '""" + CPR_PATTERN + r"""') THEN cpr_birth_date(replace(v, '-', '')) END;
 CREATE OR REPLACE TEMP MACRO is_cpr(v) AS cpr_birth(v) IS NOT NULL;
 -- Without a '-' only the last format can match (the others' '-' is literal): most dates skip two attempts.
 CREATE OR REPLACE TEMP MACRO parse_date(v) AS CAST(CASE WHEN contains(v, '-') THEN COALESCE(
@@ -112,7 +115,7 @@ class Check:
         return f"coalesce({self.condition}, false)"
 
     def problem(self) -> str:
-        value = "NULL" if self.column.kind == CITIZEN else _SAFE_VALUE.format(v=_cell(self.column.name))
+        value = "NULL" if self.column.kind == CITIZEN else _safe_value(_cell(self.column.name))
         params = {name: f"'{text}'" for name, text in self.params}
         return (
             f"CASE WHEN {self.failed()} THEN {{'column_name': '{self.column.name}', 'value': {value}, "
@@ -249,7 +252,7 @@ def duplicate_problems_sql(table: Table) -> str:
     every = ", ".join(["file_no"] + [c.name for c in table.columns])
     shown = [k for k in table.key if table.column(k).kind != CITIZEN]
     value = " || '|' || ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in shown) if shown else "NULL"
-    safe_value = _SAFE_VALUE.format(v=f"({value})") if shown else "NULL"
+    safe_value = _safe_value(f"({value})") if shown else "NULL"
     return f"""
         WITH repeated AS (SELECT {key} FROM typed WHERE valid GROUP BY {key} HAVING count(*) > 1),
         keyed AS (

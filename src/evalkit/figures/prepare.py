@@ -11,7 +11,6 @@ Tables are read as text, because the publication copies (results/publish/) hold 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -19,17 +18,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from evalkit.publish import MASK
+from evalkit.config import Municipalities
+from evalkit.contract import ALL, CONTACT_SOURCES, COURSE_PARAGRAPHS, MASK
+from evalkit.figures.text import Text
+from evalkit.tables.registry import AGE_BANDS
 
-from .text import Text
-
-ALL = "all"
-AGE_BANDS = ("under_18", "18_29", "30_39", "40_49", "50_59", "60_plus", "unknown")
 AGE_BANDS_SHOWN_WHEN_EMPTY = ("18_29", "30_39", "40_49", "50_59", "60_plus")  # contract section 4's bands
 LENGTH_BANDS = ("d0_30", "d31_91", "d92_183", "d184_plus")
 LENGTH_BAND_DAYS = {"d0_30": (0, 30), "d31_91": (31, 91), "d92_183": (92, 183), "d184_plus": (184, None)}
-CONTACT_SOURCES = ("citizen", "relative", "partner")
-PARAGRAPHS = ("82a", "82b")
 
 
 # --- reading ---------------------------------------------------------------------------------------------------
@@ -80,35 +76,6 @@ def municipalities_in(table: pd.DataFrame, report: str) -> list[str]:
     return [code for code in dict.fromkeys(codes) if code != ALL]
 
 
-# --- municipalities --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Municipalities:
-    """config/municipalities.csv: names for labels and each municipality's § 82 start date, where known."""
-
-    names: dict[str, str] = field(default_factory=dict)
-    section82_start: dict[str, dt.date] = field(default_factory=dict)
-
-    def label(self, kommunekode: str, text: Text) -> str:
-        if kommunekode == ALL:
-            return text("all")
-        return self.names.get(kommunekode, f"{text('municipality')} {kommunekode}")
-
-
-def load_municipalities(path: str | Path | None) -> Municipalities:
-    if path is None or not Path(path).exists():
-        return Municipalities()
-    names, starts = {}, {}
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        for record in csv.DictReader(handle):
-            code = record["kommunekode"].strip().zfill(3)
-            names[code] = record["name"].strip()
-            if record.get("section82_start", "").strip():
-                starts[code] = dt.date.fromisoformat(record["section82_start"].strip())
-    return Municipalities(names, starts)
-
-
 # --- prepared data ---------------------------------------------------------------------------------------------
 
 
@@ -140,7 +107,7 @@ def prepare_paragraph_counts(table: pd.DataFrame, report: str, kommunekode: str,
     """Report 000 appendix table 1: citizens with a § 82a and with a § 82b course in the period."""
     row = one_row(table, report, kommunekode) or {}
     records = []
-    for paragraph in PARAGRAPHS:
+    for paragraph in COURSE_PARAGRAPHS:
         value, masked = count(row.get(f"citizens_{paragraph}"))
         records.append({"paragraph": paragraph, "label": text.paragraph(paragraph), "citizens": value,
                         "masked": masked})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .duck import sql_literal
+from evalkit.duck import sql_literal
 
 LANGUAGES = ("da", "en")
 

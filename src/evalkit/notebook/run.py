@@ -1,6 +1,6 @@
 """`evalkit notebook`: execute a jupytext notebook (notebooks/<report>.py) and write it as HTML.
 
-The notebook gets its inputs from EVALKIT_* environment variables (see evalkit.figures.walk.Settings), so the
+The notebook gets its inputs from EVALKIT_* environment variables (see evalkit.notebook.walkthrough.Settings), so the
 same file runs in the pipeline, in a test on a tiny warehouse, and by hand in Jupyter from the project root.
 A cell that raises stops the run: nothing is written and the command exits non-zero, so the rule fails.
 """
@@ -12,7 +12,8 @@ import os
 import sys
 from pathlib import Path
 
-from .walk import ENVIRONMENT
+from evalkit.config import add_config_arguments, as_json, config_from_arguments
+from evalkit.notebook.walkthrough import ENVIRONMENT
 
 KERNEL = "python3"
 
@@ -63,7 +64,7 @@ def cli(argv: list[str]) -> int:
     parser.add_argument("notebook", help="the jupytext notebook, e.g. notebooks/nordjylland_2021.py")
     parser.add_argument("--html", required=True, help="the executed notebook as HTML")
     parser.add_argument("--report", required=True, help="the config report id the notebook walks through")
-    parser.add_argument("--config", nargs="+", action="extend", default=[], required=True)
+    add_config_arguments(parser)
     parser.add_argument("--db", required=True, help="the warehouse (opened read-only)")
     parser.add_argument("--tables", required=True, help="results/tables")
     parser.add_argument("--publish", required=True, help="results/publish")
@@ -75,7 +76,7 @@ def cli(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     settings = {
         ENVIRONMENT["report"]: args.report,
-        ENVIRONMENT["config"]: os.pathsep.join(str(Path(c).resolve()) for c in args.config),
+        ENVIRONMENT["config_json"]: as_json(config_from_arguments(args)),
         ENVIRONMENT["db"]: str(Path(args.db).resolve()),
         ENVIRONMENT["tables"]: str(Path(args.tables).resolve()),
         ENVIRONMENT["publish"]: str(Path(args.publish).resolve()),

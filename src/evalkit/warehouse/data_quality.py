@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from .contract import TABLES
+from evalkit.contract import TABLES
 
 TEXT = {
     "da": {

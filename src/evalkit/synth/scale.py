@@ -26,7 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .synth import DANISH_NAMES, DIALECTS, MUNICIPALITIES, Dialect, column_order
+from evalkit.synth.calibration import MUNICIPALITIES
+from evalkit.synth.files import DANISH_NAMES, DIALECTS, Dialect, column_order
 
 FIRST_YEAR = 2018
 QUARTERS = 20  # 2018Q1 .. 2022Q4
