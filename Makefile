@@ -10,7 +10,7 @@ CORES  ?= all
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
 # PATH puts the venv first so the rules' `evalkit ...` shell commands find the installed entry point.
