@@ -116,5 +116,4 @@ reproduction = walk.reproduction()
 if reproduction is None:
     print("This run has no reproduction: the config names no published figures.")
 else:
-    display(reproduction[["location", "kommunekode", "family", "metric", "published", "computed", "verdict",
-                          "detail"]])
+    display(reproduction[["location", "kommunekode", "family", "metric", "published", "computed", "verdict", "detail"]])

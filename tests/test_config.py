@@ -8,8 +8,11 @@ import yaml
 from evalkit.config import ConfigError, load_config
 
 BASE = {
-    "raw_dir": "data/raw", "processed_dir": "data/processed", "results_dir": "results",
-    "pseudonym_key_file": "~/k", "unit_costs": "config/unit_costs.csv",
+    "raw_dir": "data/raw",
+    "processed_dir": "data/processed",
+    "results_dir": "results",
+    "pseudonym_key_file": "~/k",
+    "unit_costs": "config/unit_costs.csv",
     "reports": [{"id": "r", "municipalities": ["851"], "period": {"start": dt.date(2021, 4, 1), "end": "2021-09-30"}}],
 }
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from evalkit.cli import main
 from evalkit.publish.masking import csv_safe
 
-HOSTILE = "=HYPERLINK(\"http://x\",\"klik\")"
+HOSTILE = '=HYPERLINK("http://x","klik")'
 # What Excel, LibreOffice and Google Sheets start a formula with (OWASP "CSV injection"): written out here, not
 # taken from the module, so a character dropped from the guard fails the test.
 FORMULA_CHARACTERS = ["=", "+", "-", "@", "\t", "\r"]
@@ -50,14 +50,28 @@ def test_csv_safe_escapes_every_formula_start_but_a_number(first, rest):
 
 def test_workbook_has_danish_headers_masks_small_counts_and_stores_formulas_as_text(tmp_path):
     tables = tmp_path / "tables"
-    header = ["report", "kommunekode", "paragraph", "before_during", "after", "citizens_before_during",
-              "citizens_after"]
+    header = [
+        "report",
+        "kommunekode",
+        "paragraph",
+        "before_during",
+        "after",
+        "citizens_before_during",
+        "citizens_after",
+    ]
     write_table(tables, "services_before_after", [header, ["r", "851", HOSTILE, "3", "12", "3", "10"]])
-    write_table(tables, "referral_onward", [["report", "kommunekode", "ended_citizens", "later_visited", "share",
-                                             "ci_low", "ci_high"], ["r", "851", "38", "34", "0.8947", "0.76", "0.96"]])
+    write_table(
+        tables,
+        "referral_onward",
+        [
+            ["report", "kommunekode", "ended_citizens", "later_visited", "share", "ci_low", "ci_high"],
+            ["r", "851", "38", "34", "0.8947", "0.76", "0.96"],
+        ],
+    )
     out = tmp_path / "tables.xlsx"
-    assert main(["excel", "--tables-dir", str(tables), "--out", str(out),
-                 "services_before_after", "referral_onward"]) == 0
+    assert (
+        main(["excel", "--tables-dir", str(tables), "--out", str(out), "services_before_after", "referral_onward"]) == 0
+    )
     workbook = openpyxl.load_workbook(out)
     assert workbook.sheetnames == ["Indsatser før og efter", "Senere visiteret"]
     sheet = workbook["Indsatser før og efter"]
@@ -70,12 +84,31 @@ def test_workbook_has_danish_headers_masks_small_counts_and_stores_formulas_as_t
 
 
 def test_publication_csv_escapes_formula_text(tmp_path):
-    header = ["report", "kommunekode", "paragraph", "before_during", "after", "citizens_before_during",
-              "citizens_after"]
+    header = [
+        "report",
+        "kommunekode",
+        "paragraph",
+        "before_during",
+        "after",
+        "citizens_before_during",
+        "citizens_after",
+    ]
     write_table(tmp_path, "services_before_after", [header, ["r", "851", HOSTILE, "30", "12", "13", "10"]])
     out = tmp_path / "publish" / "services_before_after.csv"
-    assert main(["publish", "--family", "services_before_after", "--from-dir", str(tmp_path),
-                 "--publish-dir", str(out.parent)]) == 0
+    assert (
+        main(
+            [
+                "publish",
+                "--family",
+                "services_before_after",
+                "--from-dir",
+                str(tmp_path),
+                "--publish-dir",
+                str(out.parent),
+            ]
+        )
+        == 0
+    )
     with open(out, encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[1][2] == "'" + HOSTILE

@@ -41,9 +41,9 @@ def ingest(content: bytes) -> tuple[int, int, int]:
         out = Path(folder) / "out"
         [outcome] = ingest_quarter(raw, "2021Q3", out, b"key")
         loaded = duckdb.execute(f"SELECT count(*) FROM '{out}/courses.parquet'").fetchone()[0]
-        quarantined = duckdb.execute(
-            f"SELECT count(DISTINCT source_line) FROM '{out}/quarantine.parquet'"
-        ).fetchone()[0]
+        quarantined = duckdb.execute(f"SELECT count(DISTINCT source_line) FROM '{out}/quarantine.parquet'").fetchone()[
+            0
+        ]
         assert (outcome.rows_loaded, outcome.rows_quarantined) == (loaded, quarantined)
         return outcome.rows_read, loaded, quarantined
 

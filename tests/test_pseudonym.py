@@ -49,8 +49,9 @@ def test_jobs_creating_the_key_at_the_same_time_all_get_the_same_complete_key(tm
         "from evalkit.ingest.pseudonym import load_key; "
         f"sys.stdout.write(load_key({str(key_file)!r}, project_root=Path({str(tmp_path / 'repo')!r})).decode())"
     )
-    jobs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for _ in range(8)]
+    jobs = [
+        subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(8)
+    ]
     results = [job.communicate() for job in jobs]
     assert all(job.returncode == 0 for job in jobs), [err for _, err in results]
     keys = {out for out, _ in results}

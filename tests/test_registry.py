@@ -21,8 +21,11 @@ SHARED = {"base"}  # the shared definitions every family query reads, not a fami
 
 
 def test_every_sql_file_is_a_registered_family_and_every_family_has_one():
-    files = {p.name.removesuffix(".sql") for p in resources.files("evalkit.tables").joinpath("sql").iterdir()
-             if p.name.endswith(".sql")}
+    files = {
+        p.name.removesuffix(".sql")
+        for p in resources.files("evalkit.tables").joinpath("sql").iterdir()
+        if p.name.endswith(".sql")
+    }
     assert files - SHARED == set(FAMILIES)
     for name in (*FAMILIES, *SHARED):
         assert "SELECT" in read_sql(name).upper(), name

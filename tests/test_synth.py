@@ -29,15 +29,27 @@ RAW = ROOT / "data" / "raw"
 PUBLISHED = ROOT / "data" / "reference" / "published.csv"
 
 ALIASES = {
-    "forloeb_id": "course_id", "cpr": "citizen_id", "tilbud": "offer", "paragraf": "paragraph",
-    "adgang": "access", "form": "format", "foedselsaar": "birth_year", "startdato": "start_date",
-    "slutdato": "end_date", "afslutningsaarsag": "end_reason", "timer_pr_uge": "hours_per_week",
+    "forloeb_id": "course_id",
+    "cpr": "citizen_id",
+    "tilbud": "offer",
+    "paragraf": "paragraph",
+    "adgang": "access",
+    "form": "format",
+    "foedselsaar": "birth_year",
+    "startdato": "start_date",
+    "slutdato": "end_date",
+    "afslutningsaarsag": "end_reason",
+    "timer_pr_uge": "hours_per_week",
     "aarlig_udgift": "annual_cost_dkk",
 }
 KEYS = {
-    "courses": ("course_id",), "services": ("service_id",), "shadow": ("course_id",),
-    "milestones": ("programme", "citizen_id", "step"), "contacts": ("contact_id",),
-    "staff_hours": ("offer", "month"), "housing_support": ("month",),
+    "courses": ("course_id",),
+    "services": ("service_id",),
+    "shadow": ("course_id",),
+    "milestones": ("programme", "citizen_id", "step"),
+    "contacts": ("contact_id",),
+    "staff_hours": ("offer", "month"),
+    "housing_support": ("month",),
 }
 DATE_COLUMNS = {"start_date", "end_date", "date"}
 
@@ -159,8 +171,11 @@ def test_demo_is_small():
 
 def test_file_names_follow_the_contract():
     for name in demo_files():
-        assert re.fullmatch(r"\d{4}Q[1-4]/\d{3}_(courses|services|shadow|milestones|housing_support|contacts"
-                            r"|staff_hours)\.csv", name), name
+        assert re.fullmatch(
+            r"\d{4}Q[1-4]/\d{3}_(courses|services|shadow|milestones|housing_support|contacts"
+            r"|staff_hours)\.csv",
+            name,
+        ), name
 
 
 def test_dialects_are_mixed():
@@ -173,11 +188,14 @@ def test_dialects_are_mixed():
     assert bom and cp1252 and semicolon and comma and danish
     assert b"\xf8" in files["2021Q3/851_courses.csv"]  # ø in Windows-1252
     dotted = decode(files["2021Q3/813_courses.csv"])
-    assert re.search(r"\d\d\.\d\d\.\d{4}", dotted) and re.search(r"\d+,\d", decode(files["2021Q3/860_services.csv"]) +
-                                                                 decode(files["2021Q3/851_services.csv"]))
+    assert re.search(r"\d\d\.\d\d\.\d{4}", dotted) and re.search(
+        r"\d+,\d", decode(files["2021Q3/860_services.csv"]) + decode(files["2021Q3/851_services.csv"])
+    )
     headers = {decode(b).splitlines()[0] for n, b in files.items() if n.endswith("_courses.csv")}
-    orders = {tuple(sorted(h.lower().split(";" if ";" in h else ","))) != tuple(h.lower().split(";" if ";" in h
-              else ",")) for h in headers}
+    orders = {
+        tuple(sorted(h.lower().split(";" if ";" in h else ","))) != tuple(h.lower().split(";" if ";" in h else ","))
+        for h in headers
+    }
     assert orders == {True, False} or len(headers) > 3  # column order varies between municipalities
 
 
@@ -246,18 +264,25 @@ def config_report(report_id: str) -> dict:
 
 
 def test_periods_match_the_config():
-    for report_id, period in (("nordjylland_2021", calibration.NORDJYLLAND_PERIOD),
-                              ("din_indgang_2017", calibration.DIN_INDGANG_PERIOD),
-                              ("brug_for_alle_2013", calibration.BRUG_FOR_ALLE_PERIOD)):
+    for report_id, period in (
+        ("nordjylland_2021", calibration.NORDJYLLAND_PERIOD),
+        ("din_indgang_2017", calibration.DIN_INDGANG_PERIOD),
+        ("brug_for_alle_2013", calibration.BRUG_FOR_ALLE_PERIOD),
+    ):
         report = config_report(report_id)
         assert (report["period"]["start"], report["period"]["end"]) == period
     assert config_report("nordjylland_2021")["follow_up_until"] == calibration.NORDJYLLAND_FOLLOW_UP
 
 
 def ended_courses(code: str, start: dt.date, end: dt.date) -> list[dict[str, object]]:
-    return [c for c in rows("courses", code) if c["end_date"] and start <= c["end_date"] <= end
-            and c["start_date"] <= c["end_date"] and c["paragraph"].lower().replace("§", "").strip() in
-            ("82a", "82b")]
+    return [
+        c
+        for c in rows("courses", code)
+        if c["end_date"]
+        and start <= c["end_date"] <= end
+        and c["start_date"] <= c["end_date"]
+        and c["paragraph"].lower().replace("§", "").strip() in ("82a", "82b")
+    ]
 
 
 def later_visited(code: str, ended: list[dict[str, object]], follow_up: dt.date) -> dict[str, list[dict]]:
@@ -286,8 +311,11 @@ def test_report_000_referral_onward(site):
 
 def test_report_001_din_indgang():
     start, end = calibration.DIN_INDGANG_PERIOD
-    courses = [c for c in rows("courses", "607") if c["start_date"] <= end and
-               (c["end_date"] is None or c["end_date"] >= start)]
+    courses = [
+        c
+        for c in rows("courses", "607")
+        if c["start_date"] <= end and (c["end_date"] is None or c["end_date"] >= start)
+    ]
     ended = ended_courses("607", start, end)
     ended_citizens = {c["citizen_id"] for c in ended}
     with_course = {c["citizen_id"] for c in courses}
@@ -311,8 +339,11 @@ def test_report_001_din_indgang():
     assert len(visited) == t["actually_visited"]
     cost = sum(parse_number(str(s["annual_cost_dkk"])) for services in visited.values() for s in services)
     assert cost == t["actual_cost_dkk"]
-    hours = [(parse_number(str(h["hours"])), parse_number(str(h["hourly_cost_dkk"]))) for h in
-             rows("staff_hours", "607") if "2016-09" <= str(h["month"]) <= "2017-12"]
+    hours = [
+        (parse_number(str(h["hours"])), parse_number(str(h["hourly_cost_dkk"])))
+        for h in rows("staff_hours", "607")
+        if "2016-09" <= str(h["month"]) <= "2017-12"
+    ]
     assert sum(h for h, _ in hours) == t["staff_hours"]
     assert sum(h * c for h, c in hours) == t["investment_dkk"]
     contacts = [c for c in rows("contacts", "607") if start <= c["date"] <= end]
@@ -345,8 +376,9 @@ def test_report_003_funnel():
     assert min(means.values()) < 5 and max(means.values()) > 70
     municipalities = {code for code, _ in target}
     assert len(municipalities) == 96 and {code for code, _ in meeting} == municipalities
-    conversion = {code: sum(c == code for c, _ in meeting) / sum(c == code for c, _ in conversation)
-                  for code in municipalities}
+    conversion = {
+        code: sum(c == code for c, _ in meeting) / sum(c == code for c, _ in conversation) for code in municipalities
+    }
     assert max(conversion.values()) == 1 and min(conversion.values()) < 0.5
     # Milestones after the period's end exist, and are not counted.
     assert any(m["date"] > end for m in tables()["milestones"].values() if m["step"] == "team_meeting")
@@ -354,9 +386,19 @@ def test_report_003_funnel():
 
 def test_generator_targets_match_the_reference_table():
     t = calibration.DIN_INDGANG
-    for metric in ("citizens_with_course", "active_citizens", "adhoc_citizens", "group_citizens",
-                   "returning_citizens", "shadow_visited", "shadow_cost_dkk", "actually_visited",
-                   "actual_cost_dkk", "staff_hours", "investment_dkk"):
+    for metric in (
+        "citizens_with_course",
+        "active_citizens",
+        "adhoc_citizens",
+        "group_citizens",
+        "returning_citizens",
+        "shadow_visited",
+        "shadow_cost_dkk",
+        "actually_visited",
+        "actual_cost_dkk",
+        "staff_hours",
+        "investment_dkk",
+    ):
         assert published("din_indgang_2017", "607", metric) == t[metric], metric
     for site in calibration.NORDJYLLAND:
         assert published("nordjylland_2021", site.kommunekode, "later_visited") == site.later_visited

@@ -96,8 +96,12 @@ def load_config(paths: str | Path | Sequence[str | Path]) -> dict[str, Any]:
 
 def add_config_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--config", nargs="+", action="extend",
-                       help="config file(s); several are merged as snakemake merges them (later keys win)")
+    group.add_argument(
+        "--config",
+        nargs="+",
+        action="extend",
+        help="config file(s); several are merged as snakemake merges them (later keys win)",
+    )
     group.add_argument("--config-json", help="the configuration as JSON: what the Snakemake rules hand over")
 
 

@@ -37,10 +37,17 @@ class Resources:
         return None if self.memory_mb is None else f"{int(self.memory_mb * MEMORY_SHARE)}MB"
 
 
+DEFAULT_RESOURCES = Resources()
+
+
 def add_resource_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, help="DuckDB threads (the rule's threads)")
-    parser.add_argument("--memory-mb", type=int, help="the job's memory in MB (the rule's mem_mb); DuckDB is "
-                        f"capped at {MEMORY_SHARE:.0%} of it. {ENV_VAR} overrides the cap")
+    parser.add_argument(
+        "--memory-mb",
+        type=int,
+        help="the job's memory in MB (the rule's mem_mb); DuckDB is "
+        f"capped at {MEMORY_SHARE:.0%} of it. {ENV_VAR} overrides the cap",
+    )
 
 
 def resources_from(args: argparse.Namespace) -> Resources:
@@ -52,7 +59,7 @@ def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def connect(database: str = ":memory:", resources: Resources = Resources()) -> duckdb.DuckDBPyConnection:
+def connect(database: str = ":memory:", resources: Resources = DEFAULT_RESOURCES) -> duckdb.DuckDBPyConnection:
     """A connection with the job's threads and memory cap. An in-memory database spills to a folder of its own
     under the system's temporary folder (DuckDB's default, `.tmp` in the working directory, would be inside the
     project); DuckDB creates it only when it spills and removes it on close. A database file spills next to

@@ -3,7 +3,7 @@
 Snakemake reruns a job whose params changed; the shell command calling `evalkit ...` stays the same when evalkit
 is updated, so without a fingerprint of the code an upgraded validation or query would leave stale outputs in
 place. A fingerprint of a folder's files stands in for listing every file (see workflow/rules/ingest.smk) and
-tells the warehouse whether a quarter was ingested again (evalkit.warehouse).
+tells the warehouse whether a quarter was ingested again (evalkit.warehouse.build).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from evalkit.contract import QUARTER_FILES, QUARTER_PATTERN
 from evalkit.figures.labels import figure_label, municipality_label, report_label, report_section
 from evalkit.ingest.delivery import discover_quarters
 from evalkit.provenance import files_fingerprint, source_fingerprint
-from evalkit.reproduce import published_families
+from evalkit.reproduce.compare import published_families
 from evalkit.tables.registry import FAMILIES, IN_REPORT, PUBLISHED
 from evalkit.warehouse.build import CODE_MODULES as WAREHOUSE_MODULES
 

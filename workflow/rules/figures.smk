@@ -26,14 +26,14 @@ rule figures_report:
         ),
     log:
         LOG_DIR / "figures" / "{report}.log",
-    params:
-        config=RUN_CONFIG,
-        tables_dir=PUBLISH_DIR,
-        out_dir=FIGURES_DIR,
     wildcard_constraints:
         report="|".join(REPORT_IDS),
     conda:
         "../../environment.yml"
+    params:
+        config=RUN_CONFIG,
+        tables_dir=PUBLISH_DIR,
+        out_dir=FIGURES_DIR,
     shell:
         "evalkit figures --config-json {params.config:q} --tables {params.tables_dir:q} --report {wildcards.report}"
         " --municipalities {input.municipalities:q} --out {params.out_dir:q} > {log:q} 2>&1"

@@ -9,6 +9,8 @@ rule ingest:
         [str(quarter_dir("{quarter}") / f"{name}.parquet") for name in QUARTER_FILES],
     log:
         LOG_DIR / "ingest" / "{quarter}.log",
+    conda:
+        "../../environment.yml"
     # One DuckDB thread per job: Snakemake runs an ingest job per core, and a second thread only competes.
     threads: 1
     resources:
@@ -19,8 +21,6 @@ rule ingest:
         out_dir=lambda wildcards: quarter_dir(wildcards.quarter),
         key_file=config["pseudonym_key_file"],
         code=INGEST_CODE,
-    conda:
-        "../../environment.yml"
     shell:
         "evalkit ingest --raw-dir {params.raw_dir:q} --quarter {wildcards.quarter} "
         "--out-dir {params.out_dir:q} --key-file {params.key_file:q} "

@@ -19,6 +19,10 @@ rule notebook:
         ),
     log:
         LOG_DIR / "notebooks" / "{report}.log",
+    wildcard_constraints:
+        report="|".join(NOTEBOOK_REPORTS) or "no-notebook",
+    conda:
+        "../../environment.yml"
     params:
         config=RUN_CONFIG,
         tables_dir=TABLES_DIR,
@@ -26,10 +30,6 @@ rule notebook:
         reproduction=lambda wildcards, input: (
             f"--reproduction '{input.reproduction_table}'" if "reproduction_table" in input.keys() else ""
         ),
-    wildcard_constraints:
-        report="|".join(NOTEBOOK_REPORTS) or "no-notebook",
-    conda:
-        "../../environment.yml"
     shell:
         "evalkit notebook {input.notebook:q} --html {output:q} --report {wildcards.report}"
         " --config-json {params.config:q} --db {input.db:q} --tables {params.tables_dir:q}"

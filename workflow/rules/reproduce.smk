@@ -13,11 +13,11 @@ if REPRODUCE:
             md=REPRODUCTION_MD,
         log:
             LOG_DIR / "reproduce.log",
+        conda:
+            "../../environment.yml"
         params:
             tables_dir=TABLES_DIR,
             report_ids=REPORT_IDS,
-        conda:
-            "../../environment.yml"
         shell:
             # On a mismatch the log (naming every failing figure) is shown, not only its path.
             "evalkit reproduce --published {input.published:q} --tables {params.tables_dir:q}"

@@ -10,6 +10,8 @@ rule figure_tables:
         table_files(TABLE_FAMILIES),
     log:
         LOG_DIR / "tables.log",
+    conda:
+        "../../environment.yml"
     threads: 2
     resources:
         mem_mb=1250,
@@ -18,8 +20,6 @@ rule figure_tables:
         config=RUN_CONFIG,
         families=TABLE_FAMILIES,
         out_dir=TABLES_DIR,
-    conda:
-        "../../environment.yml"
     shell:
         "evalkit tables --family {params.families} --config-json {params.config:q} --db {input.db:q}"
         " --unit-costs {input.unit_costs:q} --out-dir {params.out_dir:q}"
@@ -33,13 +33,13 @@ rule publish_tables:
         publish_files(PUBLISHED_FAMILIES),
     log:
         LOG_DIR / "publish.log",
+    conda:
+        "../../environment.yml"
     params:
         code=PUBLISH_CODE,
         families=PUBLISHED_FAMILIES,
         tables_dir=TABLES_DIR,
         publish_dir=PUBLISH_DIR,
-    conda:
-        "../../environment.yml"
     shell:
         "evalkit publish --family {params.families} --from-dir {params.tables_dir:q}"
         " --publish-dir {params.publish_dir:q} > {log:q} 2>&1"
@@ -52,14 +52,14 @@ rule excel_workbook:
         WORKBOOK,
     log:
         LOG_DIR / "excel.log",
+    conda:
+        "../../environment.yml"
     params:
         code=PUBLISH_CODE,
         tables_dir=TABLES_DIR,
         families=PUBLISHED_FAMILIES,
         # A function, not the bare string: the linter takes a param such as "da" for a path prefix of "data/".
         language=lambda wildcards: config["language"],
-    conda:
-        "../../environment.yml"
     shell:
         "evalkit excel --tables-dir {params.tables_dir:q} --out {output:q} --lang {params.language}"
         " {params.families} > {log:q} 2>&1"

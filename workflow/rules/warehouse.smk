@@ -9,14 +9,14 @@ rule warehouse:
         update(WAREHOUSE),
     log:
         LOG_DIR / "warehouse.log",
+    conda:
+        "../../environment.yml"
     threads: 2
     resources:
         mem_mb=1250,
     params:
         quarter_dirs=[str(quarter_dir(quarter)) for quarter in QUARTERS],
         code=WAREHOUSE_CODE,
-    conda:
-        "../../environment.yml"
     shell:
         "evalkit warehouse --db {output:q} --threads {threads} --memory-mb {resources.mem_mb}"
         " {params.quarter_dirs:q} > {log:q} 2>&1"
@@ -34,13 +34,13 @@ rule data_quality:
         ],
     log:
         LOG_DIR / "data_quality.log",
+    conda:
+        "../../environment.yml"
     params:
         out_dir=DATA_QUALITY_DIR,
         quarters=QUARTERS,
         # A function, not the bare string: the linter takes a param such as "da" for a path prefix of "data/".
         language=lambda wildcards: config["language"],
-    conda:
-        "../../environment.yml"
     shell:
         "evalkit data-quality --db {input:q} --out-dir {params.out_dir:q} --lang {params.language}"
         " {params.quarters} > {log:q} 2>&1"

@@ -26,15 +26,24 @@ def cli(argv: list[str]) -> int:
 
     parser = argparse.ArgumentParser(prog="evalkit figures", description=__doc__.splitlines()[0])
     add_config_arguments(parser)
-    parser.add_argument("--tables", required=True,
-                        help="folder of figure tables: results/publish (masked) or, with --internal, results/tables")
+    parser.add_argument(
+        "--tables",
+        required=True,
+        help="folder of figure tables: results/publish (masked) or, with --internal, results/tables",
+    )
     parser.add_argument("--out", required=True, help="figures go to OUT/<report>/<figure>.png and .svg")
     parser.add_argument("--report", action="append", help="only this report id (repeatable; default: every one)")
-    parser.add_argument("--municipalities", default=DEFAULT_MUNICIPALITIES,
-                        help="kommunekode, name, section82_start (default: %(default)s)")
+    parser.add_argument(
+        "--municipalities",
+        default=DEFAULT_MUNICIPALITIES,
+        help="kommunekode, name, section82_start (default: %(default)s)",
+    )
     parser.add_argument("--language", choices=LANGUAGES, help="overrides the config's `language`")
-    parser.add_argument("--internal", action="store_true",
-                        help="the tables are unmasked: mark every figure internal (title and file name)")
+    parser.add_argument(
+        "--internal",
+        action="store_true",
+        help="the tables are unmasked: mark every figure internal (title and file name)",
+    )
     args = parser.parse_args(argv)
 
     config = config_from_arguments(args)

@@ -20,10 +20,18 @@ def _text(config: Mapping) -> Text:
 
 
 SECTIONS = {
-    "da": {"reproduction": "Reproduktion af rapporternes tal", "notebook": "Notesbog",
-           "tables": "Figurtabeller (publikationskopi, <5 skjult)", "data_quality": "Datakvalitet pr. leverance"},
-    "en": {"reproduction": "Reproduction of the reports' figures", "notebook": "Notebook",
-           "tables": "Figure tables (publication copy, <5 hidden)", "data_quality": "Data quality per delivery"},
+    "da": {
+        "reproduction": "Reproduktion af rapporternes tal",
+        "notebook": "Notesbog",
+        "tables": "Figurtabeller (publikationskopi, <5 skjult)",
+        "data_quality": "Datakvalitet pr. leverance",
+    },
+    "en": {
+        "reproduction": "Reproduction of the reports' figures",
+        "notebook": "Notebook",
+        "tables": "Figure tables (publication copy, <5 hidden)",
+        "data_quality": "Data quality per delivery",
+    },
 }
 
 

@@ -109,12 +109,19 @@ def prepare_paragraph_counts(table: pd.DataFrame, report: str, kommunekode: str,
     records = []
     for paragraph in COURSE_PARAGRAPHS:
         value, masked = count(row.get(f"citizens_{paragraph}"))
-        records.append({"paragraph": paragraph, "label": text.paragraph(paragraph), "citizens": value,
-                        "masked": masked})
+        records.append(
+            {"paragraph": paragraph, "label": text.paragraph(paragraph), "citizens": value, "masked": masked}
+        )
     frame = pd.DataFrame(records)
     total, total_masked = count(row.get("citizens"))
-    return Prepared(frame, {"citizens": total, "citizens_masked": total_masked,
-                            "empty": not _has_values(list(zip(frame.citizens, frame.masked, strict=True)))})
+    return Prepared(
+        frame,
+        {
+            "citizens": total,
+            "citizens_masked": total_masked,
+            "empty": not _has_values(list(zip(frame.citizens, frame.masked, strict=True))),
+        },
+    )
 
 
 def prepare_age(table: pd.DataFrame, report: str, kommunekode: str, text: Text) -> Prepared:
@@ -138,15 +145,28 @@ def prepare_course_length(table: pd.DataFrame, report: str, kommunekode: str, te
     for band in LENGTH_BANDS:
         value, masked = count(row.get(band))
         low, high = LENGTH_BAND_DAYS[band]
-        records.append({"band": band, "label": text(f"course_length.{band}"), "courses": value, "masked": masked,
-                        "low_days": low, "high_days": high})
+        records.append(
+            {
+                "band": band,
+                "label": text(f"course_length.{band}"),
+                "courses": value,
+                "masked": masked,
+                "low_days": low,
+                "high_days": high,
+            }
+        )
     frame = pd.DataFrame(records)
     ended, ended_masked = count(row.get("ended"))
-    return Prepared(frame, {
-        "ended": ended, "ended_masked": ended_masked,
-        "mean_days": number(row.get("mean_days")), "median_days": number(row.get("median_days")),
-        "empty": not _has_values([(ended, ended_masked)]),
-    })
+    return Prepared(
+        frame,
+        {
+            "ended": ended,
+            "ended_masked": ended_masked,
+            "mean_days": number(row.get("mean_days")),
+            "median_days": number(row.get("median_days")),
+            "empty": not _has_values([(ended, ended_masked)]),
+        },
+    )
 
 
 def prepare_services_before_after(table: pd.DataFrame, report: str, kommunekode: str, text: Text) -> Prepared:
@@ -156,21 +176,32 @@ def prepare_services_before_after(table: pd.DataFrame, report: str, kommunekode:
     for r in selected.to_dict("records"):
         values = {timing: count(r[timing]) for timing in ("before_during", "after")}
         if r["paragraph"] == ALL:
-            totals = {f"{timing}{suffix}": value[i] for timing, value in values.items()
-                      for i, suffix in enumerate(("", "_masked"))}
+            totals = {
+                f"{timing}{suffix}": value[i]
+                for timing, value in values.items()
+                for i, suffix in enumerate(("", "_masked"))
+            }
             continue
         if not _has_values(list(values.values())):
             continue  # a paragraph no citizen had: the table keeps it for completeness, the figure need not
         for timing, (value, masked) in values.items():
-            records.append({"paragraph": r["paragraph"], "label": text.paragraph(r["paragraph"]),
-                            "timing": timing, "timing_label": text(f"services_before_after.{timing}"),
-                            "services": value, "masked": masked})
+            records.append(
+                {
+                    "paragraph": r["paragraph"],
+                    "label": text.paragraph(r["paragraph"]),
+                    "timing": timing,
+                    "timing_label": text(f"services_before_after.{timing}"),
+                    "services": value,
+                    "masked": masked,
+                }
+            )
     frame = pd.DataFrame(records, columns=["paragraph", "label", "timing", "timing_label", "services", "masked"])
     return Prepared(frame, {**totals, "empty": frame.empty})
 
 
-def prepare_housing_support(table: pd.DataFrame, report: str, kommunekode: str, text: Text,
-                            section82_start: dt.date | None = None) -> Prepared:
+def prepare_housing_support(
+    table: pd.DataFrame, report: str, kommunekode: str, text: Text, section82_start: dt.date | None = None
+) -> Prepared:
     """Report 000 appendix table 5: § 85 hours (or amount settled) and citizens per month."""
     selected = rows(table, report, kommunekode)
     records = []
@@ -178,18 +209,34 @@ def prepare_housing_support(table: pd.DataFrame, report: str, kommunekode: str, 
         if r["month"] == ALL:
             continue
         citizens, citizens_masked = count(r["citizens"])
-        records.append({"month": dt.date.fromisoformat(r["month"] + "-01"), "hours": number(r["hours"]),
-                        "amount_dkk": number(r["amount_dkk"]), "citizens": citizens,
-                        "citizens_masked": citizens_masked})
+        records.append(
+            {
+                "month": dt.date.fromisoformat(r["month"] + "-01"),
+                "hours": number(r["hours"]),
+                "amount_dkk": number(r["amount_dkk"]),
+                "citizens": citizens,
+                "citizens_masked": citizens_masked,
+            }
+        )
     frame = pd.DataFrame(records, columns=["month", "hours", "amount_dkk", "citizens", "citizens_masked"])
     # The panels: each measure the municipality delivered (Aalborg sent amounts, Hjørring and Frederikshavn hours).
-    measures = [m for m in ("hours", "amount_dkk", "citizens")
-                if (frame[m].fillna(0) > 0).any() or (m == "citizens" and frame.citizens_masked.any())]
+    measures = [
+        m
+        for m in ("hours", "amount_dkk", "citizens")
+        if (frame[m].fillna(0) > 0).any() or (m == "citizens" and frame.citizens_masked.any())
+    ]
     return Prepared(frame, {"measures": measures, "section82_start": section82_start, "empty": not measures})
 
 
-def prepare_rate(table: pd.DataFrame, report: str, rate: str, numerator: str, denominator: str,
-                 municipalities: Municipalities, text: Text) -> Prepared:
+def prepare_rate(
+    table: pd.DataFrame,
+    report: str,
+    rate: str,
+    numerator: str,
+    denominator: str,
+    municipalities: Municipalities,
+    text: Text,
+) -> Prepared:
     """A rate with its Wilson interval per municipality (referral-onward share, completion rate).
 
     A municipality without a denominator (nothing ended) has no rate and is left out; the report's total is shown
@@ -201,12 +248,33 @@ def prepare_rate(table: pd.DataFrame, report: str, rate: str, numerator: str, de
         den, den_masked = count(r[denominator])
         if not (den_masked or den > 0):
             continue
-        records.append({"kommunekode": r["kommunekode"], "label": municipalities.label(r["kommunekode"], text),
-                        "share": number(r[rate]), "ci_low": number(r["ci_low"]), "ci_high": number(r["ci_high"]),
-                        "numerator": num, "numerator_masked": num_masked,
-                        "denominator": den, "denominator_masked": den_masked})
-    frame = pd.DataFrame(records, columns=["kommunekode", "label", "share", "ci_low", "ci_high", "numerator",
-                                           "numerator_masked", "denominator", "denominator_masked"])
+        records.append(
+            {
+                "kommunekode": r["kommunekode"],
+                "label": municipalities.label(r["kommunekode"], text),
+                "share": number(r[rate]),
+                "ci_low": number(r["ci_low"]),
+                "ci_high": number(r["ci_high"]),
+                "numerator": num,
+                "numerator_masked": num_masked,
+                "denominator": den,
+                "denominator_masked": den_masked,
+            }
+        )
+    frame = pd.DataFrame(
+        records,
+        columns=[
+            "kommunekode",
+            "label",
+            "share",
+            "ci_low",
+            "ci_high",
+            "numerator",
+            "numerator_masked",
+            "denominator",
+            "denominator_masked",
+        ],
+    )
     if (frame.kommunekode != ALL).sum() < 2:
         frame = frame[frame.kommunekode != ALL]
     return Prepared(frame.reset_index(drop=True), {"empty": frame.empty})
@@ -219,16 +287,27 @@ def prepare_contacts(table: pd.DataFrame, report: str, kommunekode: str, text: T
     for source in CONTACT_SOURCES:
         r = by_source.get(source, {})
         value, masked = count(r.get("contacts"))
-        records.append({"source": source, "label": text(f"contacts.{source}"), "contacts": value, "masked": masked,
-                        "share": number(r.get("share")), "ci_low": number(r.get("ci_low")),
-                        "ci_high": number(r.get("ci_high"))})
+        records.append(
+            {
+                "source": source,
+                "label": text(f"contacts.{source}"),
+                "contacts": value,
+                "masked": masked,
+                "share": number(r.get("share")),
+                "ci_low": number(r.get("ci_low")),
+                "ci_high": number(r.get("ci_high")),
+            }
+        )
     total, total_masked = count(by_source.get(ALL, {}).get("contacts"))
-    return Prepared(pd.DataFrame(records), {"contacts": total, "contacts_masked": total_masked,
-                                            "empty": not _has_values([(total, total_masked)])})
+    return Prepared(
+        pd.DataFrame(records),
+        {"contacts": total, "contacts_masked": total_masked, "empty": not _has_values([(total, total_masked)])},
+    )
 
 
-def prepare_shadow_savings(shadow: pd.DataFrame, investment: pd.DataFrame, report: str, kommunekode: str,
-                           text: Text) -> Prepared:
+def prepare_shadow_savings(
+    shadow: pd.DataFrame, investment: pd.DataFrame, report: str, kommunekode: str, text: Text
+) -> Prepared:
     """Report 001 section 5.1: shadow cost -> actual cost -> annual gain, as a waterfall; the investment beside.
 
     Each step has `start` and `end` on the kroner axis: the shadow cost rises from 0, the actual cost falls from
@@ -239,23 +318,42 @@ def prepare_shadow_savings(shadow: pd.DataFrame, investment: pd.DataFrame, repor
     gain = number(row.get("annual_gain_dkk"))
     shadow_n, shadow_masked = count(row.get("shadow_visited"))
     actual_n, actual_masked = count(row.get("actually_visited"))
-    frame = pd.DataFrame([
-        {"step": "shadow", "label": text("shadow_savings.shadow", n=text.count(shadow_n, shadow_masked)),
-         "value": shadow_cost, "start": 0.0, "end": shadow_cost},
-        {"step": "actual", "label": text("shadow_savings.actual", n=text.count(actual_n, actual_masked)),
-         "value": -actual_cost, "start": shadow_cost, "end": shadow_cost - actual_cost},
-        {"step": "gain", "label": text("shadow_savings.gain"), "value": gain, "start": 0.0, "end": gain},
-    ])
+    frame = pd.DataFrame(
+        [
+            {
+                "step": "shadow",
+                "label": text("shadow_savings.shadow", n=text.count(shadow_n, shadow_masked)),
+                "value": shadow_cost,
+                "start": 0.0,
+                "end": shadow_cost,
+            },
+            {
+                "step": "actual",
+                "label": text("shadow_savings.actual", n=text.count(actual_n, actual_masked)),
+                "value": -actual_cost,
+                "start": shadow_cost,
+                "end": shadow_cost - actual_cost,
+            },
+            {"step": "gain", "label": text("shadow_savings.gain"), "value": gain, "start": 0.0, "end": gain},
+        ]
+    )
     invest = one_row(investment, report, kommunekode) or {}
     ended, ended_masked = count(row.get("ended_citizens"))
-    return Prepared(frame, {
-        "shadow_visited": shadow_n, "shadow_visited_masked": shadow_masked,
-        "actually_visited": actual_n, "actually_visited_masked": actual_masked,
-        "ended_citizens": ended, "ended_citizens_masked": ended_masked,
-        "investment_dkk": number(invest.get("investment_dkk")), "staff_hours": number(invest.get("staff_hours")),
-        # no shadow registrations, no figure: without them the "gain" would just be minus the actual cost
-        "empty": not _has_values([(shadow_n, shadow_masked)]),
-    })
+    return Prepared(
+        frame,
+        {
+            "shadow_visited": shadow_n,
+            "shadow_visited_masked": shadow_masked,
+            "actually_visited": actual_n,
+            "actually_visited_masked": actual_masked,
+            "ended_citizens": ended,
+            "ended_citizens_masked": ended_masked,
+            "investment_dkk": number(invest.get("investment_dkk")),
+            "staff_hours": number(invest.get("staff_hours")),
+            # no shadow registrations, no figure: without them the "gain" would just be minus the actual cost
+            "empty": not _has_values([(shadow_n, shadow_masked)]),
+        },
+    )
 
 
 def prepare_funnel(table: pd.DataFrame, report: str, kommunekode: str, text: Text) -> Prepared:
@@ -263,18 +361,34 @@ def prepare_funnel(table: pd.DataFrame, report: str, kommunekode: str, text: Tex
     records = []
     for r in rows(table, report, kommunekode).to_dict("records"):
         value, masked = count(r["citizens"])
-        records.append({"step": r["step"], "step_order": int(r["step_order"]), "label": text.step(r["step"]),
-                        "citizens": value, "masked": masked, "share_of_first": number(r["share_of_first"]),
-                        "share_of_previous": number(r["share_of_previous"])})
-    frame = pd.DataFrame(records, columns=["step", "step_order", "label", "citizens", "masked", "share_of_first",
-                                           "share_of_previous"]).sort_values("step_order").reset_index(drop=True)
+        records.append(
+            {
+                "step": r["step"],
+                "step_order": int(r["step_order"]),
+                "label": text.step(r["step"]),
+                "citizens": value,
+                "masked": masked,
+                "share_of_first": number(r["share_of_first"]),
+                "share_of_previous": number(r["share_of_previous"]),
+            }
+        )
+    frame = (
+        pd.DataFrame(
+            records,
+            columns=["step", "step_order", "label", "citizens", "masked", "share_of_first", "share_of_previous"],
+        )
+        .sort_values("step_order")
+        .reset_index(drop=True)
+    )
     first = frame.iloc[:1]
-    return Prepared(frame, {"empty": first.empty or not _has_values(list(zip(first.citizens, first.masked,
-                                                                             strict=True)))})
+    return Prepared(
+        frame, {"empty": first.empty or not _has_values(list(zip(first.citizens, first.masked, strict=True)))}
+    )
 
 
-def prepare_funnel_by_municipality(table: pd.DataFrame, report: str, municipalities: Municipalities,
-                                   text: Text) -> Prepared:
+def prepare_funnel_by_municipality(
+    table: pd.DataFrame, report: str, municipalities: Municipalities, text: Text
+) -> Prepared:
     """Report 003 bilagsfigur 1, for every step: per municipality, the share of the first step (the gross target
     group) whose furthest step, reached in order, is each later step.
 
@@ -296,9 +410,18 @@ def prepare_funnel_by_municipality(table: pd.DataFrame, report: str, municipalit
         for k in range(1, len(steps)):
             beyond = through[k + 1][0] if k + 1 < len(steps) else 0.0
             share = math.nan if masked else (through[k][0] - beyond) / first
-            records.append({"kommunekode": code, "label": municipalities.label(code, text),
-                            "step": steps[k]["step"], "step_order": int(steps[k]["step_order"]),
-                            "step_label": text.step(steps[k]["step"]), "share": share, "masked": masked})
-    frame = pd.DataFrame(records, columns=["kommunekode", "label", "step", "step_order", "step_label", "share",
-                                           "masked"])
+            records.append(
+                {
+                    "kommunekode": code,
+                    "label": municipalities.label(code, text),
+                    "step": steps[k]["step"],
+                    "step_order": int(steps[k]["step_order"]),
+                    "step_label": text.step(steps[k]["step"]),
+                    "share": share,
+                    "masked": masked,
+                }
+            )
+    frame = pd.DataFrame(
+        records, columns=["kommunekode", "label", "step", "step_order", "step_label", "share", "masked"]
+    )
     return Prepared(frame, {"empty": frame.empty})

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evalkit.duck import Resources
+from evalkit.duck import DEFAULT_RESOURCES, Resources
 
 from .delivery import IngestError, quarter_deliveries
 from .session import Session
 from .staging import FileOutcome, ingest_files
 
 
-def ingest_quarter(raw_dir: Path, quarter: str, out_dir: Path, key: bytes,
-                   resources: Resources = Resources()) -> list[FileOutcome]:
+def ingest_quarter(
+    raw_dir: Path, quarter: str, out_dir: Path, key: bytes, resources: Resources = DEFAULT_RESOURCES
+) -> list[FileOutcome]:
     """Ingest every file of raw_dir/quarter into out_dir/<table>.parquet (+ quarantine, ingest_log).
 
     All badly named or unreadable files are reported together in one IngestError, and nothing is written then:

@@ -33,8 +33,10 @@ from evalkit.ingest.messages import sql_reason
 def _safe_value(cell: str) -> str:
     return f"CASE WHEN regexp_matches({cell}, '{CPR_PATTERN}') THEN NULL ELSE left({cell}, 200) END"
 
+
 # DDMMYY of a CPR number with the century from its 7th digit (the CPR office's rule).
-MACROS = r"""
+MACROS = (
+    r"""
 CREATE OR REPLACE TEMP MACRO cpr_birth_date(digits) AS try_strptime(
     substr(digits, 1, 4)
     || CAST(TRY_CAST(substr(digits, 5, 2) AS INTEGER) + CASE
@@ -45,7 +47,9 @@ CREATE OR REPLACE TEMP MACRO cpr_birth_date(digits) AS try_strptime(
     END AS VARCHAR),
     '%d%m%Y')::DATE;
 CREATE OR REPLACE TEMP MACRO cpr_birth(v) AS CASE
-    WHEN regexp_full_match(v, '""" + CPR_PATTERN + r"""') THEN cpr_birth_date(replace(v, '-', '')) END;
+    WHEN regexp_full_match(v, '"""
+    + CPR_PATTERN
+    + r"""') THEN cpr_birth_date(replace(v, '-', '')) END;
 CREATE OR REPLACE TEMP MACRO is_cpr(v) AS cpr_birth(v) IS NOT NULL;
 -- Without a '-' only the last format can match (the others' '-' is literal): most dates skip two attempts.
 CREATE OR REPLACE TEMP MACRO parse_date(v) AS CAST(CASE WHEN contains(v, '-') THEN COALESCE(
@@ -57,6 +61,7 @@ CREATE OR REPLACE TEMP MACRO parse_decimal(v) AS TRY_CAST(
 CREATE OR REPLACE TEMP MACRO normalise_code(v) AS
     regexp_replace(trim(replace(lower(v), '§', '')), '[\s-]+', '_', 'g');
 """
+)
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MIN_BIRTH_YEAR = 1880
@@ -124,7 +129,6 @@ class Check:
         )
 
 
-
 def _column_problems(column: Column) -> list[Check]:
     v, p = _cell(column.name), column.name
     problems = []
@@ -139,14 +143,16 @@ def _column_problems(column: Column) -> list[Check]:
             )
         )
     elif column.kind == IDENT:
-        problems.append(
-            Check(column, f"is_cpr({v})", "id_is_cpr")
-        )
+        problems.append(Check(column, f"is_cpr({v})", "id_is_cpr"))
     elif column.kind == CODE:
         codes = ", ".join(f"'{c}'" for c in column.codes)
         problems.append(
-            Check(column, f"{v} IS NOT NULL AND {p} NOT IN ({codes})", "unknown_code",
-                  (("codes", ", ".join(column.codes)),))
+            Check(
+                column,
+                f"{v} IS NOT NULL AND {p} NOT IN ({codes})",
+                "unknown_code",
+                (("codes", ", ".join(column.codes)),),
+            )
         )
     elif column.kind == DATE:
         problems.append(
@@ -170,9 +176,7 @@ def _table_problems(table: Table) -> list[Check]:
     names = {c.name for c in table.columns}
     problems = []
     if {"start_date", "end_date"} <= names:
-        problems.append(
-            Check(table.column("end_date"), "end_date < start_date", "end_before_start")
-        )
+        problems.append(Check(table.column("end_date"), "end_date < start_date", "end_before_start"))
     if {"end_date", "end_reason"} <= names:
         problems.append(
             Check(
@@ -203,8 +207,8 @@ def _parsed_rows(table: Table, present: set[str], source: str) -> str:
     # computed once per row, for both the CPR check and the birth year
     parsed += [f"cpr_birth({_cell(c.name)}) AS {_cpr_birth(c.name)}" for c in table.columns if c.kind == CITIZEN]
     return f"""
-        WITH cells AS (SELECT file_no, line, {', '.join(cells)} FROM {source}),
-        parsed AS (SELECT file_no, line, {', '.join(_cell(c.name) for c in table.columns)}, {', '.join(parsed)}
+        WITH cells AS (SELECT file_no, line, {", ".join(cells)} FROM {source}),
+        parsed AS (SELECT file_no, line, {", ".join(_cell(c.name) for c in table.columns)}, {", ".join(parsed)}
                    FROM cells)
     """
 
@@ -224,7 +228,7 @@ def typed_select(table: Table, present: set[str], source: str) -> str:
     failed = " OR ".join(check.failed() for check in checks(table))
     return f"""
         {_parsed_rows(table, present, source)}
-        SELECT file_no, line, {', '.join(c.name for c in table.columns)}, {birth} AS cpr_birth_year,
+        SELECT file_no, line, {", ".join(c.name for c in table.columns)}, {birth} AS cpr_birth_year,
                NOT ({failed}) AS valid
         FROM parsed
     """
@@ -263,7 +267,7 @@ def duplicate_problems_sql(table: Table) -> str:
                    string_agg(line::VARCHAR, ', ' ORDER BY line) OVER (PARTITION BY {key}) AS lines
             FROM typed SEMI JOIN repeated USING ({key}) WHERE valid
         )
-        SELECT file_no, line, '{', '.join(table.key)}' AS column_name, key_value AS value,
+        SELECT file_no, line, '{", ".join(table.key)}' AS column_name, key_value AS value,
                CASE WHEN n_same = n_key THEN 'exact_duplicate' ELSE 'conflicting_key' END AS reason_code,
                CASE WHEN n_same = n_key THEN {sql_reason("exact_duplicate", "en", first_line="first_line")}
                     ELSE {sql_reason("conflicting_key", "en", lines="lines")} END AS reason,

@@ -15,6 +15,7 @@ _IGNORED_SUFFIXES = {".md", ".txt"}
 DATA_SUFFIXES = (".csv", ".xlsx")
 _CPR_LIKE = re.compile(rf"\b{contract.CPR_PATTERN}\b")
 
+
 class IngestError(Exception):
     """The quarter cannot be ingested; the message lists every file problem found."""
 
@@ -81,8 +82,13 @@ def second_files(deliveries: list[Delivery]) -> list[FileProblem]:
         slot = (delivery.path.parent.resolve(), delivery.kommunekode, delivery.table.name)
         if slot in first:
             problems.append(
-                FileProblem(delivery.display, "second_file", other=first[slot].display, table=delivery.table.name,
-                            kommunekode=delivery.kommunekode)
+                FileProblem(
+                    delivery.display,
+                    "second_file",
+                    other=first[slot].display,
+                    table=delivery.table.name,
+                    kommunekode=delivery.kommunekode,
+                )
             )
         else:
             first[slot] = delivery

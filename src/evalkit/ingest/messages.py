@@ -55,8 +55,7 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
     "bad_name": (
         "the file name must be <kommunekode>_<table>.csv (or .xlsx) with a three-digit municipality code, "
         "e.g. 851_courses.csv",
-        "filnavnet skal være <kommunekode>_<tabel>.csv (eller .xlsx) med en trecifret kommunekode, "
-        "fx 851_courses.csv",
+        "filnavnet skal være <kommunekode>_<tabel>.csv (eller .xlsx) med en trecifret kommunekode, fx 851_courses.csv",
     ),
     "unknown_table": (
         "unknown table {table!r}: expected one of {tables}",

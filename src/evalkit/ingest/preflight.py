@@ -1,6 +1,6 @@
 """`evalkit validate`: check delivered files before they are dropped into data/raw/, with the pipeline's own checks.
 
-Each file goes through exactly the ingest's validation (evalkit.ingest.ingest_file) in a throw-away DuckDB
+Each file goes through exactly the ingest's validation (evalkit.ingest.staging.ingest_file) in a throw-away DuckDB
 session; nothing is written. The report is in plain Danish or English and never shows a CPR number: a citizen
 cell is located by its line and column only.
 
@@ -238,8 +238,13 @@ def cli(argv: list[str]) -> int:
         return UNUSABLE
     code = exit_code(reports, missing)
     if args.json:
-        print(json.dumps({"exit_code": code, "missing": missing, "files": [asdict(r) for r in reports]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"exit_code": code, "missing": missing, "files": [asdict(r) for r in reports]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         print(render(reports, missing, args.lang))
     return code

@@ -50,8 +50,9 @@ class _Scanned:
     first_row: int = 0  # rowid of the source's first parsed row in the scan's table
 
 
-def _read_raw(con: duckdb.DuckDBPyConnection, name: str, sources: list[str], delimiter: str,
-              width: int) -> dict[str, _Scanned]:
+def _read_raw(
+    con: duckdb.DuckDBPyConnection, name: str, sources: list[str], delimiter: str, width: int
+) -> dict[str, _Scanned]:
     """All cells as text into table `name` (columns `c0`..., by position, and each row's `filename`), malformed
     lines into DuckDB's reject tables.
 
@@ -110,8 +111,14 @@ def batch_raw(table: Table) -> str:
     return f"batch_raw_{table.name}"
 
 
-def _keep_scan(con: duckdb.DuckDBPyConnection, batch: Batch, name: str, layouts: dict[str, _Layout], width: int,
-               scanned: dict[str, _Scanned]) -> dict[int, int]:
+def _keep_scan(
+    con: duckdb.DuckDBPyConnection,
+    batch: Batch,
+    name: str,
+    layouts: dict[str, _Layout],
+    width: int,
+    scanned: dict[str, _Scanned],
+) -> dict[int, int]:
     """Record which rows of scan `name` belong to which file (the given sources, each with its contract columns
     and first row) and the file's rejected lines, in `batch_rejects` and as slots in `rejected_lines`. Returns rows
     read per file."""
@@ -141,8 +148,10 @@ def _keep_scan(con: duckdb.DuckDBPyConnection, batch: Batch, name: str, layouts:
     con.execute(";\n".join(statements))
     tables = frozenset(layout.delivery.table.name for layout in layouts.values())
     batch.scans.append(_RawScan(name, width, tables, rejects))
-    return {layout.file_no: scanned.get(source, _Scanned()).parsed + scanned.get(source, _Scanned()).rejected
-            for source, layout in layouts.items()}
+    return {
+        layout.file_no: scanned.get(source, _Scanned()).parsed + scanned.get(source, _Scanned()).rejected
+        for source, layout in layouts.items()
+    }
 
 
 def raw_view(batch: Batch, table: Table) -> str:
@@ -158,7 +167,8 @@ def raw_view(batch: Batch, table: Table) -> str:
         if scan.rejects:
             line += f" + (SELECT count(*) FROM rejected_lines AS j WHERE j.file_no = s.file_no AND j.slot <= {rank})"
         cells = ", ".join(
-            f"CASE s.places[{k}] " + " ".join(f"WHEN {i + 1} THEN r.c{i}" for i in range(scan.width))
+            f"CASE s.places[{k}] "
+            + " ".join(f"WHEN {i + 1} THEN r.c{i}" for i in range(scan.width))
             + f" END AS {column.name}"
             for k, column in enumerate(table.columns, start=1)
         )
@@ -216,8 +226,9 @@ class _Unreadable(Exception):
     """DuckDB could not read a scan's files; the message is DuckDB's."""
 
 
-def _read_scan(con: duckdb.DuckDBPyConnection, batch: Batch,
-               group: list[tuple[_Layout, str]]) -> tuple[list[Read], list[tuple[_Layout, str]]]:
+def _read_scan(
+    con: duckdb.DuckDBPyConnection, batch: Batch, group: list[tuple[_Layout, str]]
+) -> tuple[list[Read], list[tuple[_Layout, str]]]:
     """Read files of one separator and number of columns in one scan, each as the given encoding (converted
     through a pipe if not UTF-8). Returns the reads, and the files found not to be UTF-8 after all, to read again
     as Windows-1252. Raises _Unreadable when DuckDB cannot read one of the files."""
@@ -237,8 +248,9 @@ def _read_scan(con: duckdb.DuckDBPyConnection, batch: Batch,
     else:
         rows = {}
         con.execute(f"DROP TABLE {name}")
-    reads = [layout.read(encoding, rows[layout.file_no]) for source, (layout, encoding) in sources.items()
-             if source in keep]
+    reads = [
+        layout.read(encoding, rows[layout.file_no]) for source, (layout, encoding) in sources.items() if source in keep
+    ]
     return reads, [(sources[source][0], WINDOWS_1252) for source in sorted(not_utf8)]
 
 
@@ -254,8 +266,9 @@ def _read_one(con: duckdb.DuckDBPyConnection, batch: Batch, layout: _Layout, enc
     return reads[0]
 
 
-def read_files(con: duckdb.DuckDBPyConnection, batch: Batch,
-                deliveries: list[Delivery]) -> tuple[list[Read], list[FileProblem]]:
+def read_files(
+    con: duckdb.DuckDBPyConnection, batch: Batch, deliveries: list[Delivery]
+) -> tuple[list[Read], list[FileProblem]]:
     """Read every file into the batch's scans; those that cannot be used are returned as problems.
 
     A national quarter is hundreds of files of a few dozen rows each, so files that share a separator and a
@@ -273,8 +286,11 @@ def read_files(con: duckdb.DuckDBPyConnection, batch: Batch,
     # Windows-1252 files found before a scan, where that is certain: rejecting each of their lines as not UTF-8
     # costs DuckDB more than reading them.
     text = [layout for layout in layouts if layout.header.encoding != XLSX]
-    surely = {layout.file_no for layout in text
-              if surely_not_utf8(layout.delivery.path, layout.header.delimiter, len(layout.positions))}
+    surely = {
+        layout.file_no
+        for layout in text
+        if surely_not_utf8(layout.delivery.path, layout.header.delimiter, len(layout.positions))
+    }
     converted = [(layout, WINDOWS_1252) for layout in text if layout.file_no in surely]
     for group in _by_shape([(layout, layout.header.encoding) for layout in text if layout.file_no not in surely]):
         try:
@@ -287,9 +303,9 @@ def read_files(con: duckdb.DuckDBPyConnection, batch: Batch,
     for group in _by_shape(converted):
         for start in range(0, len(group), _PIPES_PER_SCAN):
             try:
-                reads += _read_scan(con, batch, group[start:start + _PIPES_PER_SCAN])[0]
+                reads += _read_scan(con, batch, group[start : start + _PIPES_PER_SCAN])[0]
             except _Unreadable:
-                one_by_one += group[start:start + _PIPES_PER_SCAN]
+                one_by_one += group[start : start + _PIPES_PER_SCAN]
     for layout, encoding in one_by_one:
         try:
             reads.append(_read_one(con, batch, layout, encoding))

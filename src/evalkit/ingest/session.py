@@ -15,7 +15,7 @@ from .pseudonym import hmac_pads
 class Session:
     """One DuckDB session with a staging table per contract table, the quarantine and the ingest log."""
 
-    def __init__(self, key: bytes, resources: duck.Resources = duck.Resources()):
+    def __init__(self, key: bytes, resources: duck.Resources = duck.DEFAULT_RESOURCES):
         self.con = duck.connect(resources=resources)
         inner, outer = hmac_pads(key)
         self.pads = {"hmac_inner": inner, "hmac_outer": outer}

@@ -68,10 +68,13 @@ def ingest_file(session: Session, delivery: Delivery) -> FileOutcome:
 
 def _validate_batch(session: Session, table: Table, batch: list[Read]) -> dict[int, FileOutcome]:
     con = session.con
-    con.execute("CREATE OR REPLACE TEMP TABLE batch_files (file_no INTEGER, quarter VARCHAR, source_file VARCHAR, "
-                "kommunekode VARCHAR)")
-    _insert_rows(con, "batch_files",
-                 [(r.file_no, r.delivery.quarter, r.delivery.display, r.delivery.kommunekode) for r in batch])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE batch_files (file_no INTEGER, quarter VARCHAR, source_file VARCHAR, "
+        "kommunekode VARCHAR)"
+    )
+    _insert_rows(
+        con, "batch_files", [(r.file_no, r.delivery.quarter, r.delivery.display, r.delivery.kommunekode) for r in batch]
+    )
     # Absent columns are NULL in the batch's raw table, exactly as an empty cell of a present one.
     every = {c.name for c in table.columns}
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_select(table, every, batch_raw(table))}")
@@ -118,7 +121,7 @@ def _stage_rows(session: Session, table: Table) -> None:
             selected.append(column.name)
     session.con.execute(
         f"""INSERT INTO stage_{table.name}
-            SELECT f.kommunekode, {', '.join(selected)}, f.quarter, f.source_file, line
+            SELECT f.kommunekode, {", ".join(selected)}, f.quarter, f.source_file, line
             FROM (SELECT * FROM typed ANTI JOIN file_problems USING (file_no, line)) JOIN batch_files AS f
                 USING (file_no) {keys}
             ORDER BY file_no, line"""
@@ -149,14 +152,25 @@ def _account(con: duckdb.DuckDBPyConnection, table: Table, batch: list[Read]) ->
     for read in batch:
         delivery = read.delivery
         rows_loaded, rows_quarantined = counted[delivery.display]
-        outcomes[read.file_no] = FileOutcome(delivery, read.encoding, read.delimiter, read.rows_read, rows_loaded,
-                                             rows_quarantined, read.ignored)
+        outcomes[read.file_no] = FileOutcome(
+            delivery, read.encoding, read.delimiter, read.rows_read, rows_loaded, rows_quarantined, read.ignored
+        )
     _insert_rows(
         con,
         INGEST_LOG,
         [
-            (o.delivery.quarter, o.delivery.display, o.delivery.kommunekode, o.delivery.table.name, o.encoding,
-             o.delimiter, o.rows_read, o.rows_loaded, o.rows_quarantined, ", ".join(o.ignored_columns))
+            (
+                o.delivery.quarter,
+                o.delivery.display,
+                o.delivery.kommunekode,
+                o.delivery.table.name,
+                o.encoding,
+                o.delimiter,
+                o.rows_read,
+                o.rows_loaded,
+                o.rows_quarantined,
+                ", ".join(o.ignored_columns),
+            )
             for o in outcomes.values()
         ],
     )

@@ -18,8 +18,9 @@ from evalkit.notebook.walkthrough import ENVIRONMENT
 KERNEL = "python3"
 
 
-def execute_notebook(source: str | Path, html: str | Path, settings: dict[str, str], cwd: str | Path = ".",
-                     timeout: int = 900) -> None:
+def execute_notebook(
+    source: str | Path, html: str | Path, settings: dict[str, str], cwd: str | Path = ".", timeout: int = 900
+) -> None:
     """Run every cell of the jupytext file `source` with `settings` in the kernel's environment; write HTML.
 
     Raises nbclient.exceptions.CellExecutionError (naming the cell and the error) when a cell fails.
@@ -31,8 +32,7 @@ def execute_notebook(source: str | Path, html: str | Path, settings: dict[str, s
     notebook = jupytext.read(source)
     environment = {**os.environ, **settings}
     # The kernel is this Python (ipykernel's own spec uses sys.executable), so it sees the installed evalkit.
-    client = NotebookClient(notebook, timeout=timeout, kernel_name=KERNEL,
-                            resources={"metadata": {"path": str(cwd)}})
+    client = NotebookClient(notebook, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}})
     with _environment(environment):
         client.execute()
     exporter = HTMLExporter(template_name="lab")
@@ -70,8 +70,11 @@ def cli(argv: list[str]) -> int:
     parser.add_argument("--publish", required=True, help="results/publish")
     parser.add_argument("--unit-costs", required=True)
     parser.add_argument("--municipalities", default="config/municipalities.csv")
-    parser.add_argument("--reproduction", help="results/reproduction.csv, for the notebook's last section "
-                        "(without it the notebook says the run has no reproduction)")
+    parser.add_argument(
+        "--reproduction",
+        help="results/reproduction.csv, for the notebook's last section "
+        "(without it the notebook says the run has no reproduction)",
+    )
     parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
     args = parser.parse_args(argv)
     settings = {

@@ -58,16 +58,23 @@ class Settings:
     @classmethod
     def from_environment(cls, report_id: str) -> Settings:
         """The notebook's inputs: EVALKIT_* when set (the pipeline), else the project's default folders."""
+
         def get(key: str) -> str | None:
             return os.environ.get(ENVIRONMENT[key]) or DEFAULTS.get(key)
 
         given = get("config_json")
         config = validate(json.loads(given)) if given else load_config(get("config").split(os.pathsep))
         unit_costs = get("unit_costs") or config.get("unit_costs")
-        return cls(report_id=os.environ.get(ENVIRONMENT["report"]) or report_id, config=config,
-                   db=Path(get("db")), tables=Path(get("tables")), publish=Path(get("publish")),
-                   unit_costs=Path(unit_costs) if unit_costs else None, municipalities=Path(get("municipalities")),
-                   reproduction=None if get("reproduction") == "none" else Path(get("reproduction")))
+        return cls(
+            report_id=os.environ.get(ENVIRONMENT["report"]) or report_id,
+            config=config,
+            db=Path(get("db")),
+            tables=Path(get("tables")),
+            publish=Path(get("publish")),
+            unit_costs=Path(unit_costs) if unit_costs else None,
+            municipalities=Path(get("municipalities")),
+            reproduction=None if get("reproduction") == "none" else Path(get("reproduction")),
+        )
 
 
 class Walk:
@@ -85,8 +92,9 @@ class Walk:
         self.con = connect(settings.db, settings.unit_costs)
         prepare_report(self.con, self.report)
         self.text = Text(self.config.get("language", "da"))
-        self.context = build.Context(self.entry, build.load_tables(settings.publish),
-                                     load_municipalities(settings.municipalities), self.text)
+        self.context = build.Context(
+            self.entry, build.load_tables(settings.publish), load_municipalities(settings.municipalities), self.text
+        )
 
     def query(self, sql: str) -> pd.DataFrame:
         return self.con.execute(sql).df()
@@ -103,8 +111,10 @@ class Walk:
         written_columns, written = read_csv(self.settings.tables / f"{family}.csv")
         written = [row for row in written if row[0] == self.report.id]
         if written_columns != columns or not _same_rows(written, computed):
-            raise AssertionError(f"{family}: the warehouse gives other numbers than {self.settings.tables}/"
-                                 f"{family}.csv for report {self.report.id}; rebuild the tables")
+            raise AssertionError(
+                f"{family}: the warehouse gives other numbers than {self.settings.tables}/"
+                f"{family}.csv for report {self.report.id}; rebuild the tables"
+            )
         return pd.DataFrame(rows, columns=columns)
 
     def published(self, family: str) -> pd.DataFrame:
@@ -162,7 +172,8 @@ def _same_cell(a: str, b: str) -> bool:
 def _same_rows(written: list[list[str]], computed: list[list[str]]) -> bool:
     return len(written) == len(computed) and all(
         len(w) == len(c) and all(_same_cell(x, y) for x, y in zip(w, c, strict=True))
-        for w, c in zip(written, computed, strict=True))
+        for w, c in zip(written, computed, strict=True)
+    )
 
 
 def sql(name: str) -> str:

@@ -16,9 +16,16 @@ def cli(argv: list[str]) -> int:
         prog="evalkit publish",
         description="Write the publication copies of figure tables: counts 1-4 masked, and what would reveal them "
         "blanked (contract sections 5 and 8); text safe to open in Excel.",
-        epilog="example: evalkit publish --from-dir results/tables --publish-dir results/publish")
-    parser.add_argument("--family", nargs="+", action="extend", choices=PUBLISHED, metavar="FAMILY",
-                        help=f"the families to publish (default: every published one): {', '.join(PUBLISHED)}")
+        epilog="example: evalkit publish --from-dir results/tables --publish-dir results/publish",
+    )
+    parser.add_argument(
+        "--family",
+        nargs="+",
+        action="extend",
+        choices=PUBLISHED,
+        metavar="FAMILY",
+        help=f"the families to publish (default: every published one): {', '.join(PUBLISHED)}",
+    )
     parser.add_argument("--from-dir", required=True, help="the figure tables (results/tables)")
     parser.add_argument("--publish-dir", required=True, help="write the publication copies to this folder")
     args = parser.parse_args(argv)

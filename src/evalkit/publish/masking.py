@@ -55,8 +55,7 @@ def mask_row(
 def publication_rows(family: Family, columns: Sequence[str], rows: Sequence[Sequence]) -> list[list]:
     """The publication copy of a family's rows."""
     rates = [(r.numerator, r.denominator, r.columns) for r in family.rates]
-    masked = [mask_row(dict(zip(columns, row, strict=True)), family.all_counts, rates, family.guarded)
-              for row in rows]
+    masked = [mask_row(dict(zip(columns, row, strict=True)), family.all_counts, rates, family.guarded) for row in rows]
     return [[m[c] for c in columns] for m in masked]
 
 

@@ -15,11 +15,19 @@ def cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="evalkit synth", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="data/raw", help="raw folder to write the quarter folders into")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
-    parser.add_argument("--scale", type=int, metavar="N",
-                        help="instead of the calibrated demo: N courses over 98 municipalities and 20 quarters, "
-                        "streamed to --out (benchmarks; see evalkit.synth.scale)")
-    parser.add_argument("--last-quarters", type=int, metavar="K",
-                        help="with --scale: write only the last K of the 20 quarters (a quick smoke run)")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        metavar="N",
+        help="instead of the calibrated demo: N courses over 98 municipalities and 20 quarters, "
+        "streamed to --out (benchmarks; see evalkit.synth.scale)",
+    )
+    parser.add_argument(
+        "--last-quarters",
+        type=int,
+        metavar="K",
+        help="with --scale: write only the last K of the 20 quarters (a quick smoke run)",
+    )
     args = parser.parse_args(argv)
     if args.scale is not None:
         from evalkit.synth import scale as synth_scale  # numpy-backed; only for the scale drops

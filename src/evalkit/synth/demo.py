@@ -37,32 +37,113 @@ def add_broken_rows(munis: dict[str, Municipality], rng: random.Random) -> None:
 
     used: set[str] = set()
     cpr = make_cpr(rng, D(1979, 3, 14), used)
-    bad("851", "2021Q2", "courses", course_id="FD-X001", citizen_id=cpr, offer="Fremdrift", paragraph="82b",
-        access="open", format="individual", start_date=Raw("31-02-2021"), end_date=None)  # no such date
-    bad("860", "2021Q3", "courses", course_id="DGM-X001", citizen_id="QZ8K4M2RTW", paragraph="82a",
-        access="open", format="group", start_date=D(2020, 11, 20), end_date=D(2020, 10, 2),
-        end_reason="completed")  # ends before it starts
-    bad("787", "2021Q3", "courses", course_id="DH-X001", citizen_id=make_cpr(rng, D(1988, 6, 2), used),
-        paragraph="82c", access="decision", format="individual", start_date=D(2020, 9, 1),
-        end_date=D(2021, 1, 15), end_reason="completed")  # § 82c is not a course paragraph in the contract
-    bad("813", "2021Q4", "courses", course_id="SP-X001", citizen_id=make_cpr(rng, D(1993, 1, 9), used),
-        paragraph="82b", access="open", format="adhoc", start_date=D(2021, 11, 2), end_date=None,
-        end_reason="completed")  # an end reason without an end date
+    bad(
+        "851",
+        "2021Q2",
+        "courses",
+        course_id="FD-X001",
+        citizen_id=cpr,
+        offer="Fremdrift",
+        paragraph="82b",
+        access="open",
+        format="individual",
+        start_date=Raw("31-02-2021"),
+        end_date=None,
+    )  # no such date
+    bad(
+        "860",
+        "2021Q3",
+        "courses",
+        course_id="DGM-X001",
+        citizen_id="QZ8K4M2RTW",
+        paragraph="82a",
+        access="open",
+        format="group",
+        start_date=D(2020, 11, 20),
+        end_date=D(2020, 10, 2),
+        end_reason="completed",
+    )  # ends before it starts
+    bad(
+        "787",
+        "2021Q3",
+        "courses",
+        course_id="DH-X001",
+        citizen_id=make_cpr(rng, D(1988, 6, 2), used),
+        paragraph="82c",
+        access="decision",
+        format="individual",
+        start_date=D(2020, 9, 1),
+        end_date=D(2021, 1, 15),
+        end_reason="completed",
+    )  # § 82c is not a course paragraph in the contract
+    bad(
+        "813",
+        "2021Q4",
+        "courses",
+        course_id="SP-X001",
+        citizen_id=make_cpr(rng, D(1993, 1, 9), used),
+        paragraph="82b",
+        access="open",
+        format="adhoc",
+        start_date=D(2021, 11, 2),
+        end_date=None,
+        end_reason="completed",
+    )  # an end reason without an end date
     # 31 February: not a CPR number. Joined from two parts so that no CPR-shaped literal stands in the source
     # (the project's check for CPR numbers in tracked files cannot tell an impossible date from a real one).
-    bad("607", "2018Q1", "courses", course_id="DI-X001", citizen_id=Raw("-".join(("310285", "1234"))),
-        paragraph="82b", access="open", format="individual", start_date=D(2018, 1, 8))
+    bad(
+        "607",
+        "2018Q1",
+        "courses",
+        course_id="DI-X001",
+        citizen_id=Raw("-".join(("310285", "1234"))),
+        paragraph="82b",
+        access="open",
+        format="individual",
+        start_date=D(2018, 1, 8),
+    )
     bad("607", "2018Q1", "contacts", contact_id="H-X001", date=D(2018, 2, 5), source="email")  # unknown source
-    bad("607", "2018Q1", "staff_hours", offer="Din Indgang – café (20 €)", month=D(2018, 1, 1), hours=-12,
-        hourly_cost_dkk=322)  # negative hours
-    bad("860", "2021Q2", "services", service_id="DGM-SX01", citizen_id="QZ8K4M2RTW", paragraph="85",
-        start_date=D(2019, 2, 1), annual_cost_dkk=41_000)
-    bad("860", "2021Q2", "services", service_id="DGM-SX01", citizen_id="QZ8K4M2RTW", paragraph="85",
-        start_date=D(2019, 2, 1), annual_cost_dkk=43_000)  # the same key twice in one file
-    bad("461", "2013Q1", "milestones", programme=PROGRAMME, citizen_id="TX7K2M9QPL", step=None,
-        date=D(2013, 2, 11))  # a required cell left empty
-    bad("751", "2012Q4", "milestones", programme=PROGRAMME, citizen_id="VN3Q8L2KDR", step="team_meeting",
-        date=Raw("2012-11-31"))  # no such date
+    bad(
+        "607",
+        "2018Q1",
+        "staff_hours",
+        offer="Din Indgang – café (20 €)",
+        month=D(2018, 1, 1),
+        hours=-12,
+        hourly_cost_dkk=322,
+    )  # negative hours
+    bad(
+        "860",
+        "2021Q2",
+        "services",
+        service_id="DGM-SX01",
+        citizen_id="QZ8K4M2RTW",
+        paragraph="85",
+        start_date=D(2019, 2, 1),
+        annual_cost_dkk=41_000,
+    )
+    bad(
+        "860",
+        "2021Q2",
+        "services",
+        service_id="DGM-SX01",
+        citizen_id="QZ8K4M2RTW",
+        paragraph="85",
+        start_date=D(2019, 2, 1),
+        annual_cost_dkk=43_000,
+    )  # the same key twice in one file
+    bad(
+        "461", "2013Q1", "milestones", programme=PROGRAMME, citizen_id="TX7K2M9QPL", step=None, date=D(2013, 2, 11)
+    )  # a required cell left empty
+    bad(
+        "751",
+        "2012Q4",
+        "milestones",
+        programme=PROGRAMME,
+        citizen_id="VN3Q8L2KDR",
+        step="team_meeting",
+        date=Raw("2012-11-31"),
+    )  # no such date
 
 
 def files_of(muni: Municipality, seed: int) -> dict[str, bytes]:
@@ -82,8 +163,10 @@ def files_of(muni: Municipality, seed: int) -> dict[str, bytes]:
             grouped[quarter, row.table].append(month_cell(cells))
     for quarter, table, cells in muni.broken:
         grouped[quarter, table].append(month_cell(cells))
-    return {f"{quarter}/{muni.kommunekode}_{table}.csv": render(table, muni.kommunekode, dialect, rows, seed)
-            for (quarter, table), rows in sorted(grouped.items())}
+    return {
+        f"{quarter}/{muni.kommunekode}_{table}.csv": render(table, muni.kommunekode, dialect, rows, seed)
+        for (quarter, table), rows in sorted(grouped.items())
+    }
 
 
 def generate(seed: int = DEFAULT_SEED) -> dict[str, bytes]:

@@ -46,10 +46,22 @@ def din_indgang(rng: random.Random) -> Municipality:
         n_courses += 1
         course_id = f"DI-{n_courses:04d}"
         reason = rng.choice(["completed", "completed", "referred", "dropped_out", "moved"]) if end else None
-        muni.add("courses", {
-            "course_id": course_id, "offer": "Din Indgang", "paragraph": "82a" if fmt == "group" else "82b",
-            "access": "open", "format": fmt, "start_date": start, "end_date": end, "end_reason": reason,
-        }, delivery_quarters(start, end, first_q, last_q), citizen, hide_end=True)
+        muni.add(
+            "courses",
+            {
+                "course_id": course_id,
+                "offer": "Din Indgang",
+                "paragraph": "82a" if fmt == "group" else "82b",
+                "access": "open",
+                "format": fmt,
+                "start_date": start,
+                "end_date": end,
+                "end_reason": reason,
+            },
+            delivery_quarters(start, end, first_q, last_q),
+            citizen,
+            hide_end=True,
+        )
         return course_id
 
     def length_days(fmt: str) -> int:
@@ -90,16 +102,30 @@ def din_indgang(rng: random.Random) -> Municipality:
     costs = iter(split_total(rng, t["shadow_cost_dkk"], t["shadow_visited"], 6_000, 160_000))
     chosen = set(shadow_of)
     for i, (_, course_id, end) in enumerate(ended):
-        cells: dict[str, object] = {"course_id": course_id, "shadow_paragraph": "none",
-                                    "shadow_hours_per_week": None, "shadow_annual_cost_dkk": None}
+        cells: dict[str, object] = {
+            "course_id": course_id,
+            "shadow_paragraph": "none",
+            "shadow_hours_per_week": None,
+            "shadow_annual_cost_dkk": None,
+        }
         if i in chosen:
             paragraph = weighted(rng, SHADOW_PARAGRAPHS)
-            cells.update(shadow_paragraph=paragraph, shadow_annual_cost_dkk=next(costs),
-                         shadow_hours_per_week=rng.choice([2, 3, 4.5, 6]) if paragraph == "85" else None)
+            cells.update(
+                shadow_paragraph=paragraph,
+                shadow_annual_cost_dkk=next(costs),
+                shadow_hours_per_week=rng.choice([2, 3, 4.5, 6]) if paragraph == "85" else None,
+            )
         muni.add("shadow", cells, [quarter_of(end)])
     for course_id in active_ids[:20]:  # staff also judge running courses; those are not counted
-        muni.add("shadow", {"course_id": course_id, "shadow_paragraph": weighted(rng, SHADOW_PARAGRAPHS),
-                            "shadow_annual_cost_dkk": rng.randrange(10_000, 90_000, 100)}, [last_q])
+        muni.add(
+            "shadow",
+            {
+                "course_id": course_id,
+                "shadow_paragraph": weighted(rng, SHADOW_PARAGRAPHS),
+                "shadow_annual_cost_dkk": rng.randrange(10_000, 90_000, 100),
+            },
+            [last_q],
+        )
 
     # Actually visited: 26 ended citizens got an ordinary offer after their course, 1,936,000 kr. a year in all.
     # Most of them were among the shadow-visited; a few were judged to need nothing.
@@ -111,13 +137,18 @@ def din_indgang(rng: random.Random) -> Municipality:
     costs = iter(split_total(rng, t["actual_cost_dkk"], n_services, 15_000, 180_000))
     n_service = 0
 
-    def service(citizen: Citizen, paragraph: str, start: dt.date, cost: int,
-                provisional_cost: int | None = None) -> None:
+    def service(
+        citizen: Citizen, paragraph: str, start: dt.date, cost: int, provisional_cost: int | None = None
+    ) -> None:
         nonlocal n_service
         n_service += 1
-        cells = {"service_id": f"VS-{n_service:05d}", "paragraph": paragraph, "start_date": start,
-                 "hours_per_week": rng.choice([2, 3, 4, 5]) if paragraph == "85" else None,
-                 "annual_cost_dkk": cost}
+        cells = {
+            "service_id": f"VS-{n_service:05d}",
+            "paragraph": paragraph,
+            "start_date": start,
+            "hours_per_week": rng.choice([2, 3, 4, 5]) if paragraph == "85" else None,
+            "annual_cost_dkk": cost,
+        }
         quarter = max(quarter_of(start), first_q)
         if provisional_cost is not None:
             # Delivered first with a provisional cost, corrected in the next drop: the newest row wins.
@@ -136,21 +167,24 @@ def din_indgang(rng: random.Random) -> Municipality:
         if i in set(visited):
             continue
         citizen, _, end = ended[i]
-        day = random_day(rng, D(2015, 1, 1), end - 30 * DAY) if rng.random() < 0.7 else \
-            random_day(rng, period_end + DAY, D(2018, 3, 25))
+        day = (
+            random_day(rng, D(2015, 1, 1), end - 30 * DAY)
+            if rng.random() < 0.7
+            else random_day(rng, period_end + DAY, D(2018, 3, 25))
+        )
         service(citizen, "85", day, rng.randrange(20_000, 90_000, 100))
 
     # Contacts 9 Sep 2016 - week 48 of 2017 by source (figure 5.1), plus later ones outside the period.
     contact_days = []
     for source, count in t["contacts"].items():
         contact_days += [(random_day(rng, start_day, DIN_INDGANG_CONTACTS_END), source) for _ in range(count)]
-    contact_days += [(random_day(rng, period_end + DAY, D(2018, 3, 28)), rng.choice(["citizen", "partner"]))
-                     for _ in range(45)]
+    contact_days += [
+        (random_day(rng, period_end + DAY, D(2018, 3, 28)), rng.choice(["citizen", "partner"])) for _ in range(45)
+    ]
     known = [c for c, _, _ in ended]
     for n, (day, source) in enumerate(sorted(contact_days)):
         citizen = rng.choice(known) if source == "citizen" and rng.random() < 0.4 else None
-        muni.add("contacts", {"contact_id": f"H{n + 1:05d}", "date": day, "source": source},
-                 [quarter_of(day)], citizen)
+        muni.add("contacts", {"contact_id": f"H{n + 1:05d}", "date": day, "source": source}, [quarter_of(day)], citizen)
 
     # Staff hours: 3,350 hours, 1,025 in 2016 at 305 kr. and 2,325 in 2017 at 315 kr. = 1,045,000 kr. The
     # hourly costs are invented; the report prints none. No hours in Nov-Dec 2017 (the investment is for the
@@ -160,9 +194,20 @@ def din_indgang(rng: random.Random) -> Municipality:
     for months, hours_total, rate in ((months_2016, 1_025, 305), (months_2017, 2_325, 315)):
         hours = split_total(rng, hours_total * 2, len(months), 60, 600, step=1)  # in half hours
         for month, half_hours in zip(months, hours, strict=True):
-            muni.add("staff_hours", {"offer": "Din Indgang", "month": month, "hours": half_hours / 2,
-                                     "hourly_cost_dkk": rate}, [quarter_of(month)])
+            muni.add(
+                "staff_hours",
+                {"offer": "Din Indgang", "month": month, "hours": half_hours / 2, "hourly_cost_dkk": rate},
+                [quarter_of(month)],
+            )
     for m in (1, 2, 3):
-        muni.add("staff_hours", {"offer": "Din Indgang", "month": D(2018, m, 1),
-                                 "hours": rng.randint(200, 300) + 0.5, "hourly_cost_dkk": 322}, ["2018Q1"])
+        muni.add(
+            "staff_hours",
+            {
+                "offer": "Din Indgang",
+                "month": D(2018, m, 1),
+                "hours": rng.randint(200, 300) + 0.5,
+                "hourly_cost_dkk": 322,
+            },
+            ["2018Q1"],
+        )
     return muni

@@ -44,8 +44,14 @@ class Municipality:
     rows: list[Row] = field(default_factory=list)
     broken: list[tuple[str, str, dict[str, object]]] = field(default_factory=list)  # (quarter, table, cells)
 
-    def add(self, table: str, cells: dict[str, object], quarters: list[str], citizen: Citizen | None = None,
-            hide_end: bool = False) -> None:
+    def add(
+        self,
+        table: str,
+        cells: dict[str, object],
+        quarters: list[str],
+        citizen: Citizen | None = None,
+        hide_end: bool = False,
+    ) -> None:
         self.rows.append(Row(table, cells, quarters, citizen, hide_end))
 
 
@@ -146,16 +152,17 @@ def split_total(rng: random.Random, total: int, n: int, low: int, high: int, ste
     return [a * step for a in settle(rng, amounts, units, [lo] * n, [hi] * n)]
 
 
-def allocate(rng: random.Random, total: int, weights: Sequence[float], low: Sequence[int],
-             high: Sequence[int]) -> list[int]:
+def allocate(
+    rng: random.Random, total: int, weights: Sequence[float], low: Sequence[int], high: Sequence[int]
+) -> list[int]:
     """Integers proportional to weights, each within [low, high], adding up to `total` exactly."""
-    amounts = [min(h, max(lo, math.floor(total * w / sum(weights)))) for w, lo, h in
-               zip(weights, low, high, strict=True)]
+    amounts = [
+        min(h, max(lo, math.floor(total * w / sum(weights)))) for w, lo, h in zip(weights, low, high, strict=True)
+    ]
     return settle(rng, amounts, total, low, high)
 
 
-def settle(rng: random.Random, amounts: list[int], total: int, low: Sequence[int],
-            high: Sequence[int]) -> list[int]:
+def settle(rng: random.Random, amounts: list[int], total: int, low: Sequence[int], high: Sequence[int]) -> list[int]:
     """Move the rounding difference one unit at a time onto entries that still have room."""
     order = list(range(len(amounts)))
     while (gap := total - sum(amounts)) != 0:
@@ -175,6 +182,7 @@ def settle(rng: random.Random, amounts: list[int], total: int, low: Sequence[int
         if not moved:
             raise ValueError("bounds leave no room to reach the total")
     return amounts
+
 
 def weighted(rng: random.Random, choices: Sequence[tuple[str, int]]) -> str:
     return rng.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]

@@ -36,10 +36,27 @@ DIALECTS = {
 }
 
 COLUMNS = {
-    "courses": ("course_id", "citizen_id", "offer", "paragraph", "access", "format", "birth_year",
-                "start_date", "end_date", "end_reason"),
-    "services": ("service_id", "citizen_id", "paragraph", "start_date", "end_date", "hours_per_week",
-                 "annual_cost_dkk"),
+    "courses": (
+        "course_id",
+        "citizen_id",
+        "offer",
+        "paragraph",
+        "access",
+        "format",
+        "birth_year",
+        "start_date",
+        "end_date",
+        "end_reason",
+    ),
+    "services": (
+        "service_id",
+        "citizen_id",
+        "paragraph",
+        "start_date",
+        "end_date",
+        "hours_per_week",
+        "annual_cost_dkk",
+    ),
     "shadow": ("course_id", "shadow_paragraph", "shadow_hours_per_week", "shadow_annual_cost_dkk"),
     "milestones": ("programme", "citizen_id", "step", "date"),
     "housing_support": ("month", "hours", "citizens", "amount_dkk"),
@@ -47,9 +64,17 @@ COLUMNS = {
     "staff_hours": ("offer", "month", "hours", "hourly_cost_dkk"),
 }
 DANISH_NAMES = {
-    "course_id": "forloeb_id", "citizen_id": "CPR", "offer": "tilbud", "paragraph": "paragraf",
-    "access": "adgang", "format": "form", "birth_year": "Fødselsår", "start_date": "startdato",
-    "end_date": "slutdato", "end_reason": "afslutningsårsag", "hours_per_week": "timer_pr_uge",
+    "course_id": "forloeb_id",
+    "citizen_id": "CPR",
+    "offer": "tilbud",
+    "paragraph": "paragraf",
+    "access": "adgang",
+    "format": "form",
+    "birth_year": "Fødselsår",
+    "start_date": "startdato",
+    "end_date": "slutdato",
+    "end_reason": "afslutningsårsag",
+    "hours_per_week": "timer_pr_uge",
     "annual_cost_dkk": "aarlig_udgift",
 }
 

@@ -26,8 +26,6 @@ SERVICE_PARAGRAPHS = (("85", 50), ("83", 14), ("104", 10), ("99", 8), ("107", 4)
 END_REASONS = (("completed", 55), ("dropped_out", 15), ("referred", 20), ("moved", 4), ("other", 6))
 
 
-
-
 def nordjylland_site(rng: random.Random, site: NordjyllandSite) -> Municipality:
     muni = Municipality(site.kommunekode, site.dialect, site.ids)
     first_q, last_q = NORDJYLLAND_QUARTERS
@@ -35,18 +33,30 @@ def nordjylland_site(rng: random.Random, site: NordjyllandSite) -> Municipality:
     new_citizen = CitizenFactory(rng, site.ids)
     counter = {"course": 0, "service": 0}
 
-    def course(citizen: Citizen, start: dt.date, end: dt.date | None, paragraph: str = "",
-               fmt: str = "") -> dt.date | None:
+    def course(
+        citizen: Citizen, start: dt.date, end: dt.date | None, paragraph: str = "", fmt: str = ""
+    ) -> dt.date | None:
         counter["course"] += 1
         fmt = fmt or rng.choice(["individual", "individual", "group", "adhoc"])
         paragraph = paragraph or ("82a" if fmt == "group" else "82b")
         if site.kommunekode == "813":
             paragraph = f"§ {paragraph.upper()}"  # Frederikshavn writes the paragraph as in the law text
-        muni.add("courses", {
-            "course_id": f"{site.prefix}-{counter['course']:04d}", "offer": site.offer, "paragraph": paragraph,
-            "access": site.access, "format": fmt, "start_date": start, "end_date": end,
-            "end_reason": weighted(rng, END_REASONS) if end else None,
-        }, delivery_quarters(start, end, first_q, last_q), citizen, hide_end=True)
+        muni.add(
+            "courses",
+            {
+                "course_id": f"{site.prefix}-{counter['course']:04d}",
+                "offer": site.offer,
+                "paragraph": paragraph,
+                "access": site.access,
+                "format": fmt,
+                "start_date": start,
+                "end_date": end,
+                "end_reason": weighted(rng, END_REASONS) if end else None,
+            },
+            delivery_quarters(start, end, first_q, last_q),
+            citizen,
+            hide_end=True,
+        )
         return end
 
     def service(citizen: Citizen, start: dt.date, paragraph: str = "") -> None:
@@ -57,10 +67,20 @@ def nordjylland_site(rng: random.Random, site: NordjyllandSite) -> Municipality:
         cost = rng.randrange(30_000, 400_000, 50) + rng.choice([0, 0.5]) if rng.random() < 0.5 else None
         end = start + dt.timedelta(days=rng.randint(60, 500)) if rng.random() < 0.4 else None
         written_paragraph = f"§ {paragraph}" if site.kommunekode == "851" and paragraph != "other" else paragraph
-        muni.add("services", {
-            "service_id": f"{site.prefix}-S{counter['service']:04d}", "paragraph": written_paragraph,
-            "start_date": start, "end_date": end, "hours_per_week": hours, "annual_cost_dkk": cost,
-        }, [max(quarter_of(start), first_q)], citizen, hide_end=True)
+        muni.add(
+            "services",
+            {
+                "service_id": f"{site.prefix}-S{counter['service']:04d}",
+                "paragraph": written_paragraph,
+                "start_date": start,
+                "end_date": end,
+                "hours_per_week": hours,
+                "annual_cost_dkk": cost,
+            },
+            [max(quarter_of(start), first_q)],
+            citizen,
+            hide_end=True,
+        )
 
     def length() -> int:
         # Courses are meant to last at most six months (000 l. 182); a few run over.
@@ -137,8 +157,14 @@ def housing_support_series(rng: random.Random, kommunekode: str) -> list[dict[st
         hours = round(hours * rng.uniform(0.96, 1.04), 1)
         citizens = round(hours / rng.uniform(7.5, 9.5))
         if kommunekode == "851":
-            rows.append({"month": month, "hours": None, "citizens": citizens,
-                         "amount_dkk": round(hours * rng.uniform(410, 470), 2)})
+            rows.append(
+                {
+                    "month": month,
+                    "hours": None,
+                    "citizens": citizens,
+                    "amount_dkk": round(hours * rng.uniform(410, 470), 2),
+                }
+            )
         else:
             rows.append({"month": month, "hours": hours, "citizens": citizens, "amount_dkk": None})
         month = (month + 32 * DAY).replace(day=1)

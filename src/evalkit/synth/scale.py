@@ -96,8 +96,14 @@ def sites(n_courses: int) -> list[Site]:
         counts[i] += 1
     styles = ("cpr_dash", "cpr", "pseudonym", "cpr")
     return [
-        Site(code, i, int(counts[i]), DIALECTS[DIALECT_NAMES[i % 4]], styles[i % 4 if i % 7 else 2],
-             f"{name}: åben rådgivning")  # Danish letters, but nothing DuckDB's latin-1 reader refuses (bench/)
+        Site(
+            code,
+            i,
+            int(counts[i]),
+            DIALECTS[DIALECT_NAMES[i % 4]],
+            styles[i % 4 if i % 7 else 2],
+            f"{name}: åben rådgivning",
+        )  # Danish letters, but nothing DuckDB's latin-1 reader refuses (bench/)
         for i, (code, name, _) in enumerate(MUNICIPALITIES)
     ]
 
@@ -129,8 +135,10 @@ class Citizens:
         births = self.birth(j).tolist()
         serial = ((j // CPR_DAYS) % 1000).tolist()  # unique (birth day, serial) per j up to CPR_DAYS * 1000
         table, from_2000 = self._DDMMYY, self._FROM_2000
-        return [f"{table[b]}{dash}{4 if b >= from_2000 else jj % 4}{s:03d}"
-                for b, s, jj in zip(births, serial, j.tolist(), strict=True)]
+        return [
+            f"{table[b]}{dash}{4 if b >= from_2000 else jj % 4}{s:03d}"
+            for b, s, jj in zip(births, serial, j.tolist(), strict=True)
+        ]
 
     def birth_years(self, j: np.ndarray) -> np.ndarray:
         born = np.datetime64(FIRST_BIRTH.isoformat(), "D") + self.birth(j)
@@ -189,12 +197,18 @@ def draw_block(seed: int, site: Site, citizens: Citizens, quarter: int, block: i
     first_of_citizen[first_seen] = True
     broken = np.where(rng.integers(0, BROKEN_EVERY, n) == 0, rng.integers(1, 3, n), 0)
     return Block(
-        site=site, quarter=quarter, first=first, n=n, citizen=citizen,
+        site=site,
+        quarter=quarter,
+        first=first,
+        n=n,
+        citizen=citizen,
         paragraph=rng.choice(2, n, p=(0.6, 0.4)),
         access=rng.choice(2, n, p=(0.7, 0.3)),
         format=rng.choice(3, n, p=(0.5, 0.3, 0.2)),
         show_birth_year=rng.random(n) < 0.7,
-        start=start, end=end, end_quarter=end_quarter,
+        start=start,
+        end=end,
+        end_quarter=end_quarter,
         end_reason=rng.choice(len(END_REASONS), n, p=END_WEIGHTS),
         broken=broken,
         has_shadow=rng.random(n) < 0.8,
@@ -240,8 +254,12 @@ class Writer:
         for table in TABLES:
             order = column_order(table, site.kommunekode, seed)
             header = [dialect.header_case(DANISH_NAMES.get(c, c) if dialect.danish else c) for c in order]
-            handle = open(folder / f"{site.kommunekode}_{table}.csv", "w", encoding=dialect.encoding,  # noqa: SIM115
-                          newline="")
+            handle = open(
+                folder / f"{site.kommunekode}_{table}.csv",
+                "w",
+                encoding=dialect.encoding,  # noqa: SIM115
+                newline="",
+            )
             writer = csv.writer(handle, delimiter=dialect.delimiter, lineterminator=dialect.newline)
             writer.writerow(header)
             self.handles[table], self.writers[table], self.orders[table] = handle, writer, order
@@ -256,8 +274,9 @@ class Writer:
             handle.close()
 
 
-def course_rows(block: Block, citizens: Citizens, ids: list[str], fmt: Formatter, ended_only: bool,
-                quarter: int) -> list[dict]:
+def course_rows(
+    block: Block, citizens: Citizens, ids: list[str], fmt: Formatter, ended_only: bool, quarter: int
+) -> list[dict]:
     """The block's courses as delivered in `quarter`: new ones (open or ended), or (ended_only) those ending now."""
     dates = fmt.dates
     birth_years = citizens.birth_years(block.citizen).tolist()
@@ -273,8 +292,7 @@ def course_rows(block: Block, citizens: Citizens, ids: list[str], fmt: Formatter
             "paragraph": PARAGRAPHS[block.paragraph[i]],
             "access": ACCESS[block.access[i]],
             "format": FORMATS[block.format[i]],
-            "birth_year": str(birth_years[i]) if block.show_birth_year[i] or block.site.id_style == "pseudonym"
-            else "",
+            "birth_year": str(birth_years[i]) if block.show_birth_year[i] or block.site.id_style == "pseudonym" else "",
             "start_date": dates[block.start[i]],
         }
         if ended:
@@ -330,8 +348,7 @@ def milestone_rows(block: Block, ids: list[str], fmt: Formatter) -> list[dict]:
         day = int(block.start[i])
         for step in range(block.steps[i]):
             day += int(block.step_gap[i, step])
-            rows.append({"programme": PROGRAMME, "citizen_id": ids[i], "step": STEPS[step],
-                         "date": fmt.dates[day]})
+            rows.append({"programme": PROGRAMME, "citizen_id": ids[i], "step": STEPS[step], "date": fmt.dates[day]})
     return rows
 
 
@@ -357,8 +374,14 @@ def write_delivery(out: Path, seed: int, site: Site, citizens: Citizens, quarter
     return writer.rows
 
 
-def generate(out: Path, n_courses: int, seed: int, quarters: range = range(QUARTERS),
-             municipalities: set[str] | None = None, progress: bool = True) -> tuple[int, int]:
+def generate(
+    out: Path,
+    n_courses: int,
+    seed: int,
+    quarters: range = range(QUARTERS),
+    municipalities: set[str] | None = None,
+    progress: bool = True,
+) -> tuple[int, int]:
     """Write the drops for `quarters` (indices; 20 = 2023Q1 and on are extra quarters past the usual 20) of the
     given municipalities (default: all 98). Returns (files, rows)."""
     chosen = [s for s in sites(n_courses) if municipalities is None or s.kommunekode in municipalities]
@@ -376,6 +399,10 @@ def generate(out: Path, n_courses: int, seed: int, quarters: range = range(QUART
             # a counter on stderr, redrawn at most twice a second: a log file gets a few lines, not thousands
             if progress and (elapsed - shown >= 0.5 or done == total):
                 shown = elapsed
-                print(f"\revalkit synth --scale: {done}/{total} deliveries, {rows:,} rows, {elapsed:.0f} s",
-                      end="" if done < total else "\n", file=sys.stderr, flush=True)
+                print(
+                    f"\revalkit synth --scale: {done}/{total} deliveries, {rows:,} rows, {elapsed:.0f} s",
+                    end="" if done < total else "\n",
+                    file=sys.stderr,
+                    flush=True,
+                )
     return done * len(TABLES), rows

@@ -14,9 +14,14 @@ from evalkit.tables.files import write_csv
 from evalkit.tables.registry import FAMILIES, Family
 
 
-def build_tables(families: Sequence[Family], db_path: str | Path, reports: Sequence[Report],
-                 out_dir: str | Path, unit_costs: str | Path | None,
-                 resources: duck.Resources = duck.Resources()) -> dict[str, int]:
+def build_tables(
+    families: Sequence[Family],
+    db_path: str | Path,
+    reports: Sequence[Report],
+    out_dir: str | Path,
+    unit_costs: str | Path | None,
+    resources: duck.Resources = duck.DEFAULT_RESOURCES,
+) -> dict[str, int]:
     """Compute the families for every report in one session and write <out_dir>/<family>.csv.
     Returns the row count per family."""
     con = connect(db_path, unit_costs, resources)
@@ -36,9 +41,16 @@ def cli(argv: list[str]) -> int:
         description="Write figure tables (<out-dir>/<family>.csv) for every configured report, all families "
         "from one DuckDB session. `evalkit publish` then writes their publication copies.",
         epilog="example: evalkit tables --config config/config.yaml --db data/processed/evalkit.duckdb "
-        "--out-dir results/tables")
-    parser.add_argument("--family", nargs="+", action="extend", choices=list(FAMILIES), metavar="FAMILY",
-                        help=f"the families to write (default: all): {', '.join(FAMILIES)}")
+        "--out-dir results/tables",
+    )
+    parser.add_argument(
+        "--family",
+        nargs="+",
+        action="extend",
+        choices=list(FAMILIES),
+        metavar="FAMILY",
+        help=f"the families to write (default: all): {', '.join(FAMILIES)}",
+    )
     add_config_arguments(parser)
     parser.add_argument("--db", required=True, help="the warehouse, data/processed/evalkit.duckdb")
     parser.add_argument("--unit-costs", help="unit-cost catalogue (default: the config's unit_costs)")

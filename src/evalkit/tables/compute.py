@@ -28,15 +28,18 @@ CITIZEN_TABLES = {name for name, table in TABLES.items() if any(c.kind == CITIZE
 
 def load_unit_costs(con: duckdb.DuckDBPyConnection, path: str | Path | None) -> None:
     """config/unit_costs.csv -> temp table unit_costs (evalkit.config.read_unit_costs checks the file)."""
-    con.execute("CREATE OR REPLACE TEMP TABLE unit_costs "
-                "(paragraph VARCHAR, unit VARCHAR, price_dkk DOUBLE, price_year INTEGER)")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE unit_costs "
+        "(paragraph VARCHAR, unit VARCHAR, price_dkk DOUBLE, price_year INTEGER)"
+    )
     rows = read_unit_costs(path) if path is not None else []
     if rows:
         con.executemany("INSERT INTO unit_costs VALUES (?, ?, ?, ?)", rows)
 
 
-def connect(db_path: str | Path, unit_costs: str | Path | None,
-            resources: duck.Resources = duck.Resources()) -> duckdb.DuckDBPyConnection:
+def connect(
+    db_path: str | Path, unit_costs: str | Path | None, resources: duck.Resources = duck.DEFAULT_RESOURCES
+) -> duckdb.DuckDBPyConnection:
     """An in-memory connection with the warehouse attached read-only as `wh`."""
     con = duck.connect(resources=resources)
     con.execute(f"ATTACH {sql_literal(str(db_path))} AS wh (READ_ONLY)")
@@ -49,8 +52,9 @@ def report_municipalities(con: duckdb.DuckDBPyConnection, report: Report) -> lis
     """The configured municipalities, or for `all` every municipality that delivered anything."""
     if report.municipalities is not None:
         return list(dict.fromkeys(report.municipalities))  # a code listed twice must not count twice
-    present = {name for (name,) in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'wh'").fetchall()}
+    present = {
+        name for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'wh'").fetchall()
+    }
     sources = [t for t in (*TABLES, INGEST_LOG) if t in present]
     union = " UNION ".join(f"SELECT kommunekode FROM wh.main.{t}" for t in sources)
     return [k for (k,) in con.execute(f"SELECT DISTINCT kommunekode FROM ({union}) ORDER BY 1").fetchall()]
@@ -73,8 +77,7 @@ def prepare_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
         con.execute(f"CREATE OR REPLACE TEMP MACRO {name}() AS {value}")
     municipalities = report_municipalities(con, report)
     con.execute("CREATE OR REPLACE TEMP TABLE scopes (scope VARCHAR, pos INTEGER)")
-    con.executemany("INSERT INTO scopes VALUES (?, ?)",
-                    [(k, i) for i, k in enumerate([*municipalities, ALL])])
+    con.executemany("INSERT INTO scopes VALUES (?, ?)", [(k, i) for i, k in enumerate([*municipalities, ALL])])
     con.execute(f"""CREATE OR REPLACE TEMP TABLE scope_members AS
         SELECT scope AS kommunekode, scope FROM scopes WHERE scope <> '{ALL}'
         UNION ALL SELECT scope, '{ALL}' FROM scopes WHERE scope <> '{ALL}'""")
@@ -89,8 +92,9 @@ def prepare_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
             FROM wh.main.{table} AS t JOIN scope_members AS m USING (kommunekode)""")
     con.execute("CREATE OR REPLACE TEMP TABLE funnel_steps (step VARCHAR, step_order INTEGER)")
     if report.funnel_steps:
-        con.executemany("INSERT INTO funnel_steps VALUES (?, ?)",
-                        [(step, i) for i, step in enumerate(report.funnel_steps, start=1)])
+        con.executemany(
+            "INSERT INTO funnel_steps VALUES (?, ?)", [(step, i) for i, step in enumerate(report.funnel_steps, start=1)]
+        )
     con.execute(read_sql("base"))
 
 
@@ -103,7 +107,13 @@ def scaffold_query(family: Family) -> str:
     filled += [f"CAST(CASE WHEN r.scope IS NULL THEN 0 ELSE r.{c} END AS BIGINT) AS {c}" for c in family.counts]
     filled += [f"CASE WHEN r.scope IS NULL THEN 0 ELSE r.{c} END AS {c}" for c in family.sums]
     derived_names = [name for name, _ in family.derived_counts]
-    made_here = {*keys, *family.counts, *family.sums, *derived_names, *(c for rate in family.rates for c in rate.columns)}
+    made_here = {
+        *keys,
+        *family.counts,
+        *family.sums,
+        *derived_names,
+        *(c for rate in family.rates for c in rate.columns),
+    }
     # means, medians and the like: as the query gives them, empty where it has no row
     filled += [f"r.{c}" for c in family.columns if c not in made_here]
     expressions = {c: c for c in family.columns}
@@ -145,16 +155,20 @@ def report_rows(con: duckdb.DuckDBPyConnection, family: Family, report: Report) 
         domain = family.domain(report)
         if domain:
             marks = ", ".join("?" * (1 + len(family.keys)))
-            con.executemany(f"INSERT INTO fixed_domain VALUES ({marks})",
-                            [(i, *values) for i, values in enumerate(domain)])
+            con.executemany(
+                f"INSERT INTO fixed_domain VALUES ({marks})", [(i, *values) for i, values in enumerate(domain)]
+            )
         query = scaffold_query(family)
     else:
         query = read_sql(family.name)
     return [(report.id, *row) for row in con.execute(query).fetchall()]
 
 
-def compute_tables(con: duckdb.DuckDBPyConnection, families: Sequence[Family], reports: Sequence[Report],
-                   ) -> dict[str, list[tuple]]:
+def compute_tables(
+    con: duckdb.DuckDBPyConnection,
+    families: Sequence[Family],
+    reports: Sequence[Report],
+) -> dict[str, list[tuple]]:
     """Every family's rows for every report (family name -> rows), preparing each report once."""
     rows: dict[str, list[tuple]] = {family.name: [] for family in families}
     for report in reports:
@@ -162,5 +176,3 @@ def compute_tables(con: duckdb.DuckDBPyConnection, families: Sequence[Family], r
         for family in families:
             rows[family.name] += report_rows(con, family, report)
     return rows
-
-

@@ -67,8 +67,9 @@ def _typed(columns, source: str) -> str:
 
 def _content(table: contract.Table) -> str:
     """What a delivered row says, without where it came from: two versions with equal content are a repeat."""
-    return ", ".join(name for name, _ in contract.warehouse_columns(table)
-                     if name not in {"quarter", "source_file", "source_line"})
+    return ", ".join(
+        name for name, _ in contract.warehouse_columns(table) if name not in {"quarter", "source_file", "source_line"}
+    )
 
 
 def _key_text(table: contract.Table, alias: str = "") -> str:
@@ -107,8 +108,11 @@ def _resolve_all(con: duckdb.DuckDBPyConnection, table: contract.Table, quarter_
     con.execute(f"INSERT INTO {name} SELECT {_names(table)} FROM versions WHERE newest {ROW_ORDER}")
     con.execute(f"""INSERT INTO superseded SELECT '{name}', kommunekode, {_key_text(table)}, quarter, newest_quarter
                     FROM versions WHERE NOT newest""")
-    closed = ("count(*) FILTER (WHERE previous_hash IS NOT NULL AND previous_end_date IS NULL "
-              "AND end_date IS NOT NULL)" if courses else "0")
+    closed = (
+        "count(*) FILTER (WHERE previous_hash IS NOT NULL AND previous_end_date IS NULL AND end_date IS NOT NULL)"
+        if courses
+        else "0"
+    )
     con.execute(
         f"""
         INSERT INTO delivery_changes
@@ -134,8 +138,11 @@ def _apply_quarter(con: duckdb.DuckDBPyConnection, table: contract.Table, quarte
     con.execute(f"INSERT INTO {LOADED} SELECT source_file, count(*) FROM incoming GROUP BY source_file")
     con.execute(f"""CREATE TEMP TABLE replaced AS SELECT t.*, hash({_content(table)}) AS content_hash
                     FROM {name} AS t SEMI JOIN incoming AS i ON {same_key}""")
-    closed = ("count(*) FILTER (WHERE t.quarter IS NOT NULL AND t.end_date IS NULL AND i.end_date IS NOT NULL)"
-              if name == "courses" else "0")
+    closed = (
+        "count(*) FILTER (WHERE t.quarter IS NOT NULL AND t.end_date IS NULL AND i.end_date IS NOT NULL)"
+        if name == "courses"
+        else "0"
+    )
     con.execute(
         f"""
         INSERT INTO delivery_changes
@@ -222,8 +229,9 @@ def check_accounting(con: duckdb.DuckDBPyConnection, quarters: list[str]) -> Non
 
 def _record_manifest(con: duckdb.DuckDBPyConnection, quarter_dirs: list[Path], code: str) -> None:
     if quarter_dirs:
-        con.executemany(f"INSERT INTO {MANIFEST} VALUES (?, ?, ?)",
-                        [(d.name, files_fingerprint(d), code) for d in quarter_dirs])
+        con.executemany(
+            f"INSERT INTO {MANIFEST} VALUES (?, ?, ?)", [(d.name, files_fingerprint(d), code) for d in quarter_dirs]
+        )
 
 
 def new_quarters(db_path: Path, quarter_dirs: list[Path], code: str) -> tuple[list[Path] | None, str]:
@@ -255,9 +263,13 @@ def new_quarters(db_path: Path, quarter_dirs: list[Path], code: str) -> tuple[li
 
 
 def _create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
-    for name, columns in ((QUARANTINE, contract.QUARANTINE_COLUMNS), (INGEST_LOG, contract.INGEST_LOG_COLUMNS),
-                          ("superseded", SUPERSEDED_COLUMNS), ("delivery_changes", DELIVERY_CHANGES_COLUMNS),
-                          (MANIFEST, MANIFEST_COLUMNS)):
+    for name, columns in (
+        (QUARANTINE, contract.QUARANTINE_COLUMNS),
+        (INGEST_LOG, contract.INGEST_LOG_COLUMNS),
+        ("superseded", SUPERSEDED_COLUMNS),
+        ("delivery_changes", DELIVERY_CHANGES_COLUMNS),
+        (MANIFEST, MANIFEST_COLUMNS),
+    ):
         con.execute(contract.ddl(name, columns))
 
 
@@ -310,7 +322,7 @@ def _update(quarter_dirs: list[Path], db_path: Path, code: str, resources: duck.
         con.close()
 
 
-def build_warehouse(quarter_dirs: list[Path], db_path: Path, resources: duck.Resources = duck.Resources()) -> str:
+def build_warehouse(quarter_dirs: list[Path], db_path: Path, resources: duck.Resources = duck.DEFAULT_RESOURCES) -> str:
     """Create or update db_path from the ingest output folders of the given quarters; returns what was done."""
     quarter_dirs = sorted(quarter_dirs, key=lambda d: d.name)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -322,4 +334,3 @@ def build_warehouse(quarter_dirs: list[Path], db_path: Path, resources: duck.Res
     if added:
         _update(added, db_path, code, resources)
     return f"updated with {', '.join(d.name for d in added) or 'nothing'} ({why})"
-

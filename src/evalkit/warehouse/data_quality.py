@@ -45,8 +45,17 @@ TEXT = {
         "total": "Total",
     },
 }
-COUNTS = ("files", "rows_delivered", "rows_loaded", "rows_quarantined", "new_rows", "changed_rows",
-          "unchanged_rows", "courses_closed", "replaced_by_newer_quarter")
+COUNTS = (
+    "files",
+    "rows_delivered",
+    "rows_loaded",
+    "rows_quarantined",
+    "new_rows",
+    "changed_rows",
+    "unchanged_rows",
+    "courses_closed",
+    "replaced_by_newer_quarter",
+)
 
 
 def _cell(text: object) -> str:
@@ -66,8 +75,12 @@ def render_quarter(con: duckdb.DuckDBPyConnection, quarter: str, language: str =
     reason = "reason_da" if language == "da" else "reason"
     for kommunekode in sorted({row[0] for row in quality}):
         rows = [row[1:] for row in quality if row[0] == kommunekode]
-        lines += [text["municipality"].format(kommunekode=kommunekode), "", text["header"],
-                  "|" + "---|" * (len(COUNTS) + 1)]
+        lines += [
+            text["municipality"].format(kommunekode=kommunekode),
+            "",
+            text["header"],
+            "|" + "---|" * (len(COUNTS) + 1),
+        ]
         for table_name, *counts in rows:
             label = TABLES[table_name].danish if language == "da" else table_name
             lines.append(f"| {label} | " + " | ".join(str(c) for c in counts) + " |")

@@ -1,5 +1,5 @@
 -- Shared definitions (contract section 4), created once per report; every family query of the report reads them.
--- They read the scoped views that evalkit.tables makes: every warehouse row of the report's municipalities
+-- They read the scoped views that evalkit.tables.compute makes: every warehouse row of the report's municipalities
 -- appears twice, with `scope` = its own kommunekode and with `scope` = 'all', and rows that name a citizen carry
 -- `citizen` = kommunekode|citizen_key. Grouping by scope therefore gives the municipalities and the report's
 -- total in one pass, and joining on (scope, citizen) never matches citizens across municipalities.
