@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from functools import cache
 
+from evalkit.config import load_municipalities
 from evalkit.figures.text import Text
 
 # <kind>[_<kommunekode>][_intern], as build.Spec.stem writes it
@@ -54,13 +55,7 @@ def report_label(config: Mapping, report_id: str) -> str:
 
 @cache
 def _names(path: str) -> dict[str, str]:
-    import csv
-
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            return {row["kommunekode"].strip(): row["name"].strip() for row in csv.DictReader(handle)}
-    except FileNotFoundError:
-        return {}
+    return load_municipalities(path).names
 
 
 def parse_stem(stem: str) -> tuple[str, str | None, bool]:
