@@ -19,7 +19,7 @@ from warehouse_factory import build_from_raw
 from evalkit.config import Report
 from evalkit.ingest import ingest_quarter
 from evalkit.tables.compute import compute_tables, connect
-from evalkit.tables.registry import FAMILIES
+from evalkit.tables.registry import FAMILIES, PUBLISHED
 
 D = dt.date
 HEADER = "course_id,citizen_id,paragraph,birth_year,start_date,end_date,end_reason\n"
@@ -103,6 +103,12 @@ def test_without_a_cpr_number_or_an_end_date_no_age_is_stored(tmp_path):
         ],
     )
     assert ages == {"own_key": None, "running": None, "typed": 29}
+
+
+def test_no_publication_copy_has_a_column_for_the_age_or_the_birth_year():
+    for name in PUBLISHED:
+        assert not {"age_at_end", "birth_year"} & set(FAMILIES[name].header), name
+    assert FAMILIES["age"].header[-3:] == ["age_band", "citizens", "courses"]
 
 
 # --- the age table ---------------------------------------------------------------------------------------------
