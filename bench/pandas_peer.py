@@ -193,7 +193,9 @@ def course_length(r: Report) -> pd.DataFrame:
 
 
 def age(r: Report) -> pd.DataFrame:
-    e = r.ended.assign(age=(r.ended.end_date.dt.year - r.ended.birth_year).astype(float))
+    # exact where the ingest had a CPR number, else the age reached in the end date's calendar year
+    by_year = r.ended.end_date.dt.year - r.ended.birth_year
+    e = r.ended.assign(age=r.ended.age_at_end.astype(float).fillna(by_year.astype(float)))
     bins = pd.cut(e.age, [0, 18, 30, 40, 50, 60, np.inf], right=False, labels=AGE_BANDS[:-1])
     e["age_band"] = bins.astype(object).where(e.age.notna() & (e.age >= 0), "unknown")
     latest = e.sort_values(["end_date", "course_id"], ascending=False).drop_duplicates(["scope", "citizen"])

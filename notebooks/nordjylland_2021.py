@@ -75,7 +75,8 @@ walk.show("paragraph_counts")
 # ## Table 2: ended courses by age
 #
 # *Antal borgere, der har afsluttet et forløb i perioden – opdelt på alder*: age in whole years on the day the
-# course ended, from the birth year.
+# course ended, from the birth date in the CPR number; where only a birth year was delivered, the age reached in
+# the end date's calendar year.
 
 # %%
 show_sql(sql("age"))

@@ -53,6 +53,8 @@ class Table:
     danish: str
     key: tuple[str, ...]
     columns: tuple[Column, ...]
+    # (name, DuckDB type) of facts the ingest derives from a row and stores after its columns; never delivered.
+    derived: tuple[tuple[str, str], ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -96,6 +98,8 @@ TABLES: dict[str, Table] = {
                 _col("end_date", DATE, "slutdato"),
                 _col("end_reason", CODE, "afslutningsaarsag", codes=END_REASONS),
             ),
+            # whole years on end_date, from a CPR number's birth date (docs/warehouse.md: why not the date)
+            derived=(("age_at_end", "INTEGER"),),
         ),
         Table(
             "services",
@@ -202,7 +206,7 @@ def warehouse_columns(table: Table) -> list[tuple[str, str]]:
     """(name, DuckDB type) of the table as stored in Parquet and the warehouse, provenance included."""
     columns = [("kommunekode", "VARCHAR")]
     columns += [(c.warehouse_name, WAREHOUSE_TYPES[c.kind]) for c in table.columns]
-    return columns + list(PROVENANCE_COLUMNS)
+    return columns + list(table.derived) + list(PROVENANCE_COLUMNS)
 
 
 INGEST_LOG_COLUMNS = (

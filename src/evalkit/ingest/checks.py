@@ -51,6 +51,10 @@ CREATE OR REPLACE TEMP MACRO cpr_birth(v) AS CASE
     + CPR_PATTERN
     + r"""') THEN cpr_birth_date(replace(v, '-', '')) END;
 CREATE OR REPLACE TEMP MACRO is_cpr(v) AS cpr_birth(v) IS NOT NULL;
+-- Whole years from `born` to `on_day`: one more on each birthday. A 29 February birthday comes on 1 March in a
+-- year without one (docs/warehouse.md says why).
+CREATE OR REPLACE TEMP MACRO whole_years(born, on_day) AS year(on_day) - year(born)
+    - CASE WHEN month(on_day) * 100 + day(on_day) < month(born) * 100 + day(born) THEN 1 ELSE 0 END;
 -- Without a '-' only the last format can match (the others' '-' is literal): most dates skip two attempts.
 CREATE OR REPLACE TEMP MACRO parse_date(v) AS CAST(CASE WHEN contains(v, '-') THEN COALESCE(
     try_strptime(v, '%Y-%m-%d'), try_strptime(v, '%d-%m-%Y'), try_strptime(v, '%d.%m.%Y'))
@@ -213,12 +217,17 @@ def _parsed_rows(table: Table, present: set[str], source: str) -> str:
     """
 
 
+# SQL over `parsed` for each column a table derives (contract.Table.derived). NULL without a CPR number or end date.
+DERIVED = {"age_at_end": f"whole_years({_cpr_birth('citizen_id')}, end_date)"}
+
+
 def checks(table: Table) -> list[Check]:
     return [check for c in table.columns for check in _column_problems(c)] + _table_problems(table)
 
 
 def typed_select(table: Table, present: set[str], source: str) -> str:
-    """SELECT over `source`: file_no, line, parsed columns, `cpr_birth_year` and `valid` (no check failed) per row.
+    """SELECT over `source` per row: file_no, line, parsed columns, `cpr_birth_year`, the derived columns and `valid`
+    (no check failed).
 
     Only a flag is computed for every row; the problems themselves are listed by `problems_select` for the few
     rows that have any, which keeps validation close to the speed of the scan.
@@ -229,7 +238,7 @@ def typed_select(table: Table, present: set[str], source: str) -> str:
     return f"""
         {_parsed_rows(table, present, source)}
         SELECT file_no, line, {", ".join(c.name for c in table.columns)}, {birth} AS cpr_birth_year,
-               NOT ({failed}) AS valid
+               {"".join(f"{DERIVED[d]} AS {d}, " for d, _ in table.derived)}NOT ({failed}) AS valid
         FROM parsed
     """
 

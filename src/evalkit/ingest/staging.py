@@ -119,6 +119,7 @@ def _stage_rows(session: Session, table: Table) -> None:
             selected.append("coalesce(birth_year, cpr_birth_year)")
         else:
             selected.append(column.name)
+    selected += [name for name, _ in table.derived]
     session.con.execute(
         f"""INSERT INTO stage_{table.name}
             SELECT f.kommunekode, {", ".join(selected)}, f.quarter, f.source_file, line

@@ -1,8 +1,9 @@
--- Age on the ended course's end date. Only the birth year is registered, so the age is the one the citizen
--- reaches in the end date's calendar year (at most one year too old).
+-- Age in whole years on the ended course's end date (contract section 4). The ingest stores it as age_at_end
+-- where the citizen_id is a CPR number; where only a birth year is known, the age is the one reached in the end
+-- date's calendar year (at most one year too old).
 WITH aged AS (
     SELECT scope, citizen,
-           year(end_date) - birth_year AS age,
+           coalesce(age_at_end, year(end_date) - birth_year) AS age,
            -- a citizen is counted once, in the band of their latest ended course
            row_number() OVER (PARTITION BY scope, citizen ORDER BY end_date DESC, course_id DESC) = 1 AS latest
     FROM ended_courses
