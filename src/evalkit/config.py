@@ -28,10 +28,32 @@ def _as_date(value: Any, where: str) -> dt.date:
         raise ConfigError(f"{where}: {value!r} is not a date (expected YYYY-MM-DD)") from error
 
 
+def _schema() -> dict[str, Any]:
+    return yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
+
+
+def business_case_defaults() -> dict[str, Any]:
+    """The business case's assumptions as the schema's defaults give them (contract section 7)."""
+    keys = _schema()["$defs"]["business_case_assumptions"]["properties"]
+    return {name: spec["default"] for name, spec in keys.items()}
+
+
+def _business_case(block: dict[str, Any], where: str) -> dict[str, Any]:
+    """Every key filled in from the defaults; scenarios kept as their names and overrides, names unique."""
+    block = dict(block)
+    scenarios = [dict(s) for s in block.pop("scenarios", [])]
+    names = [s["name"] for s in scenarios]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{where}.business_case.scenarios: scenario names must be unique: {names}")
+    return {**business_case_defaults(), **block, "scenarios": scenarios}
+
+
 def normalise(config: dict[str, Any]) -> dict[str, Any]:
-    """Dates as datetime.date, follow_up_until defaulting to the period's end, language defaulting to Danish."""
+    """Dates as datetime.date, follow_up_until defaulting to the period's end, language defaulting to Danish, the
+    payer shares to config/payers.csv, and a business case's keys to their defaults."""
     config = dict(config)
     config.setdefault("language", "da")
+    config.setdefault("payers", _schema()["properties"]["payers"]["default"])
     reports = []
     for index, report in enumerate(config["reports"]):
         report = dict(report)
@@ -46,6 +68,8 @@ def normalise(config: dict[str, Any]) -> dict[str, Any]:
             raise ConfigError(f"{where}: follow_up_until ({report['follow_up_until']}) is before the period's end")
         if report["municipalities"] != "all":
             report["municipalities"] = [str(m) for m in report["municipalities"]]
+        if "business_case" in report:
+            report["business_case"] = _business_case(report["business_case"], where)
         reports.append(report)
     ids = [r["id"] for r in reports]
     if len(set(ids)) != len(ids):
@@ -55,7 +79,7 @@ def normalise(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def validate(config: dict[str, Any]) -> dict[str, Any]:
-    schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
+    schema = _schema()
     try:
         jsonschema.validate(config, schema)
     except jsonschema.ValidationError as error:
