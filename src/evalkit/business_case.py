@@ -11,8 +11,10 @@ import csv
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from importlib import resources
 from pathlib import Path
 
+import duckdb
 import numpy as np
 
 PAYERS = ("kommune", "region", "stat")
@@ -305,6 +307,37 @@ class Municipality:
     kommunekode: str
     investment_dkk: float
     citizens: np.ndarray | None
+
+
+def load_payers(con: duckdb.DuckDBPyConnection, payers: Mapping[str, tuple[float, float, float]]) -> None:
+    """The payer shares (read_payers) as the temp table `payers` that sql/business_case_citizens.sql reads."""
+    con.execute("CREATE OR REPLACE TEMP TABLE payers "
+                "(paragraph VARCHAR PRIMARY KEY, kommune DOUBLE, region DOUBLE, stat DOUBLE)")
+    if payers:
+        con.executemany("INSERT INTO payers VALUES (?, ?, ?, ?)",
+                        [(paragraph, *split) for paragraph, split in payers.items()])
+
+
+def _sql(name: str) -> str:
+    return resources.files("evalkit").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+
+
+def report_inputs(con: duckdb.DuckDBPyConnection) -> list[Municipality]:
+    """The business case's inputs of the report prepared on `con` (evalkit.tables.prepare_report, with the
+    `payers` table loaded): per municipality of the report, in its order, the investment and the citizens."""
+    codes = [k for (k,) in con.execute("SELECT scope FROM scopes WHERE scope <> 'all' ORDER BY pos").fetchall()]
+    invested = dict(con.execute(f"SELECT scope, investment_dkk FROM ({_sql('investment')}) AS i").fetchall())
+    found = con.execute(_sql("business_case_citizens")).fetchnumpy()
+    values = np.column_stack([np.asarray(found[f"net_{payer}"], dtype=float) for payer in SCOPE_PAYERS]) \
+        if len(found["kommunekode"]) else np.zeros((0, len(SCOPE_PAYERS)))
+    kommunekoder = np.asarray(found["kommunekode"], dtype=object)
+    registered = np.asarray(found["shadow_registered"], dtype=bool)
+    municipalities = []
+    for code in codes:
+        mine = kommunekoder == code
+        citizens = values[mine] if registered[mine].any() else None
+        municipalities.append(Municipality(code, float(invested.get(code) or 0.0), citizens))
+    return municipalities
 
 
 SCOPE_PAYERS = ("all", *PAYERS)

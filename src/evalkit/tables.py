@@ -195,10 +195,13 @@ FAMILIES: dict[str, Family] = {
         Family(
             "shadow_savings",
             columns=("ended", "shadow_visited", "shadow_cost_dkk", "actually_visited", "actual_cost_dkk",
-                     "annual_gain_dkk", "unpriced_rows", "ended_citizens"),
+                     "annual_gain_dkk", "unpriced_rows", "ended_citizens", "shadow_municipalities",
+                     "measured_actual_cost_dkk"),
             counts=_SHADOW_COUNTS,
-            sums=("shadow_cost_dkk", "actual_cost_dkk", "annual_gain_dkk"),
+            # shadow cost and gain stay empty where shadow visitation was not registered (sql/shadow_savings.sql)
+            sums=("actual_cost_dkk", "shadow_municipalities"),
             guarded={"shadow_cost_dkk": ("shadow_visited",), "actual_cost_dkk": ("actually_visited",),
+                     "measured_actual_cost_dkk": ("actually_visited",),
                      "annual_gain_dkk": ("shadow_visited", "actually_visited")},
         ),
         Family(
