@@ -169,6 +169,19 @@ def test_resampled_sums_are_sums_of_drawn_citizens():
     assert shares == pytest.approx([0.25, 0.5, 0.25], abs=0.03)
 
 
+def test_citizens_without_costs_still_take_their_share_of_the_draws():
+    """One citizen worth 1 among four: a resample of four holds them Binomial(4, 1/4) times, i.e. 0-4 times with
+    chances 81/256, 108/256, 54/256, 12/256, 1/256."""
+    values = np.array([[1.0], [0.0], [0.0], [0.0]])
+    sums = bc.resample_sums(values, 20000, np.random.default_rng(5))[:, 0]
+    shares = [np.mean(sums == k) for k in range(5)]
+    assert shares == pytest.approx([81 / 256, 108 / 256, 54 / 256, 12 / 256, 1 / 256], abs=0.01)
+
+
+def test_nobody_with_a_cost_gives_zero_sums():
+    assert (bc.resample_sums(np.zeros((3, 2)), 5, np.random.default_rng(1)) == 0).all()
+
+
 def test_the_same_seed_gives_the_same_resamples_and_another_seed_others():
     values = np.arange(30.0).reshape(10, 3)
     first = bc.resample_sums(values, 100, bc.municipality_rng(1, "851"))
@@ -181,7 +194,7 @@ def test_the_same_seed_gives_the_same_resamples_and_another_seed_others():
 
 def test_resampling_in_blocks_gives_whole_resamples():
     """More citizens than one block's cache holds: every resample still draws exactly as many as there are."""
-    citizens = (1 << 18) + 5
+    citizens = (1 << 16) + 5
     sums = bc.resample_sums(np.ones((citizens, 1)), 3, np.random.default_rng(1))
     assert (sums == citizens).all()
 

@@ -218,30 +218,36 @@ def municipality_rng(seed: int, kommunekode: str) -> np.random.Generator:
     return np.random.default_rng([seed, *kommunekode.encode()])
 
 
-# Resamples per bincount: small enough that the counts stay in the processor's cache.
-_CACHE_CELLS = 1 << 18
+# Cells per bincount: small enough that the counts of a block of resamples stay in the processor's cache.
+_CACHE_CELLS = 1 << 16
 
 
 def resample_sums(values: np.ndarray, resamples: int, rng: np.random.Generator) -> np.ndarray:
     """Column sums of `resamples` resamples with replacement of the rows of `values` (citizens × columns):
     an array of resamples × columns.
 
-    Each resample draws len(values) row numbers; the sums are counts-per-row @ values, the counts from one
-    bincount per block of resamples (row number + block offset), which is much faster than gathering rows."""
+    A resample draws len(values) rows uniformly. Rows of zeros (a citizen with no cost either way) add nothing,
+    so only the draws that land elsewhere are made: their number is Binomial(n, k / n) for the k other rows, and
+    they are uniform among those k, which is the same distribution with a third fewer draws on typical data.
+    The sums are counts-per-row @ values, the counts from one bincount per block of resamples (row number +
+    block offset): much faster than gathering rows."""
     values = np.asarray(values, dtype=float)
     citizens = len(values)
+    nonzero = values[(values != 0).any(axis=1)]
+    rows = len(nonzero)
     sums = np.zeros((resamples, values.shape[1]))
-    if citizens == 0:
+    if rows == 0:
         return sums
-    block = max(1, min(resamples, _CACHE_CELLS // citizens))
-    dtype = np.uint32 if block * citizens < 2**32 else np.int64  # uint32 draws are the fastest numpy makes
-    offsets = (np.arange(block, dtype=dtype) * citizens)[:, None]
+    block = max(1, min(resamples, _CACHE_CELLS // rows))
+    dtype = np.uint32 if block * rows < 2**32 else np.int64  # uint32 draws are the fastest numpy makes
+    offsets = np.arange(block, dtype=dtype) * rows
     for first in range(0, resamples, block):
         size = min(block, resamples - first)
-        drawn = rng.integers(0, citizens, size=(size, citizens), dtype=dtype)
-        drawn += offsets[:size]
-        counts = np.bincount(drawn.ravel(), minlength=size * citizens)
-        sums[first:first + size] = counts.reshape(size, citizens) @ values
+        drawn = rng.binomial(citizens, rows / citizens, size=size)
+        picked = rng.integers(0, rows, size=int(drawn.sum()), dtype=dtype)
+        picked += np.repeat(offsets[:size], drawn)
+        counts = np.bincount(picked, minlength=size * rows)
+        sums[first:first + size] = counts.reshape(size, rows) @ nonzero
     return sums
 
 
