@@ -216,14 +216,14 @@ def test_a_report_per_payer_municipality_and_all():
     """851: two citizens, G = 1,000 (kommune 600, region 300, stat 100), C = 500. 860: nothing registered.
     813: G = -200, C = 100. `all` covers 851 and 813: G = 800, C = 600."""
     municipalities = [
-        bc.Municipality("851", 500.0, citizens((500, 300, 100), (100, 0, 0))),
+        bc.Municipality("851", 500.0, citizens((500, 300, 100), (100, 0, 0)), 2, 0),
         bc.Municipality("860", 9999.0, None),
-        bc.Municipality("813", 100.0, citizens((-200, 0, 0))),
+        bc.Municipality("813", 100.0, citizens((-200, 0, 0)), 0, 1),
     ]
     block = {**business_case_defaults(), "horizon_years": 3, "discount": 0, "bootstrap": 200,
              "scenarios": [{"name": "kort", "effect_years": 1}]}
     years, summaries = bc.business_case(municipalities, block)
-    columns = ("scenario", "kommunekode", "payer", *bc.SUMMARY_COLUMNS)
+    columns = ("scenario", "kommunekode", "payer", *bc.SUMMARY_COLUMNS, *bc.COUNT_COLUMNS)
     rows = {r[:3]: dict(zip(columns, r, strict=True)) for r in summaries}
     assert len(summaries) == 2 * 4 * 4  # scenarios x (3 municipalities + all) x payers
     gains = {p: rows[("base", "851", p)]["annual_gain_dkk"] for p in bc.SCOPE_PAYERS}
@@ -234,11 +234,14 @@ def test_a_report_per_payer_municipality_and_all():
     assert rows[("base", "851", "region")]["npv_dkk"] == pytest.approx(900)
     assert rows[("base", "all", "all")]["annual_gain_dkk"] == pytest.approx(800)
     assert rows[("base", "all", "all")]["investment_dkk"] == 600
+    assert (rows[("base", "all", "region")]["shadow_visited"], rows[("base", "all", "all")]["actually_visited"]) \
+        == (2, 1)
     assert rows[("kort", "all", "all")]["npv_dkk"] == pytest.approx(200)
     empty = rows[("base", "860", "all")]
     assert all(empty[c] is None for c in bc.SUMMARY_COLUMNS)
     assert len(one(years, "base", "860", "kommune")) == 4
     assert all(v is None for r in one(years, "base", "860", "kommune") for v in r[4:])
+    assert all(empty[c] is None for c in bc.COUNT_COLUMNS)
     year_rows = one(years, "kort", "851", "all")
     assert [r[3] for r in year_rows] == [0, 1, 2, 3]
     assert [r[5] for r in year_rows] == pytest.approx([0, 1000, 0, 0])  # gain_dkk: effect 1 year
@@ -249,15 +252,15 @@ def test_the_interval_of_all_adds_up_the_municipalities_resamples():
     municipalities = [bc.Municipality("851", 0.0, citizens((1000, 0, 0))),
                       bc.Municipality("813", 0.0, citizens((-200, 0, 0)))]
     _, summaries = bc.business_case(municipalities, {**business_case_defaults(), "bootstrap": 20})
-    row = dict(zip(bc.SUMMARY_COLUMNS, next(r for r in summaries if r[:3] == ("base", "all", "all"))[3:],
-                   strict=True))
+    row = dict(zip((*bc.SUMMARY_COLUMNS, *bc.COUNT_COLUMNS),
+                   next(r for r in summaries if r[:3] == ("base", "all", "all"))[3:], strict=True))
     assert (row["gain_ci_low"], row["gain_ci_high"]) == pytest.approx((800, 800))
 
 
 def test_no_bootstrap_no_interval():
     municipalities = [bc.Municipality("851", 10.0, citizens((1000, 0, 0), (0, 0, 0)))]
     _, summaries = bc.business_case(municipalities, {**business_case_defaults(), "bootstrap": 0})
-    assert all(v is None for r in summaries for v in r[-6:])
+    assert all(v is None for r in summaries for v in r[-8:-2])
 
 
 # --- payer shares --------------------------------------------------------------------------------------------

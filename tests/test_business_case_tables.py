@@ -136,6 +136,7 @@ def test_the_inputs_per_citizen_split_by_payer(con):
     assert municipalities["851"].investment_dkk == pytest.approx(1000)
     m = municipalities["607"]
     assert m.investment_dkk == pytest.approx(30000)
+    assert (m.shadow_visited, m.actually_visited) == (1, 2)  # P; R and S (Q's row is `none`)
     # one row per citizen (P, Q, R, S), columns all, kommune, region, stat
     assert m.citizens.shape == (4, 4)
     assert sorted(map(tuple, m.citizens.round(6).tolist())) == sorted([

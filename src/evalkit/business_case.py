@@ -313,6 +313,8 @@ class Municipality:
     kommunekode: str
     investment_dkk: float
     citizens: np.ndarray | None
+    shadow_visited: int = 0  # the citizens the gain rests on (for the publication copies)
+    actually_visited: int = 0
 
 
 def load_payers(con: duckdb.DuckDBPyConnection, payers: Mapping[str, tuple[float, float, float]]) -> None:
@@ -337,12 +339,17 @@ def report_inputs(con: duckdb.DuckDBPyConnection) -> list[Municipality]:
     values = np.column_stack([np.asarray(found[f"net_{payer}"], dtype=float) for payer in SCOPE_PAYERS]) \
         if len(found["kommunekode"]) else np.zeros((0, len(SCOPE_PAYERS)))
     kommunekoder = np.asarray(found["kommunekode"], dtype=object)
-    registered = np.asarray(found["shadow_registered"], dtype=bool)
+    registered, shadow_visited, actually_visited = (
+        np.asarray(found[c], dtype=bool) for c in ("shadow_registered", "shadow_visited", "actually_visited"))
     municipalities = []
     for code in codes:
         mine = kommunekoder == code
-        citizens = values[mine] if registered[mine].any() else None
-        municipalities.append(Municipality(code, float(invested.get(code) or 0.0), citizens))
+        investment_dkk = float(invested.get(code) or 0.0)
+        if registered[mine].any():
+            municipalities.append(Municipality(code, investment_dkk, values[mine], int(shadow_visited[mine].sum()),
+                                               int(actually_visited[mine].sum())))
+        else:
+            municipalities.append(Municipality(code, investment_dkk, None))
     return municipalities
 
 
@@ -352,6 +359,8 @@ YEAR_COLUMNS = ("investment_dkk", "gain_dkk", "net_dkk", "cumulative_net_dkk", "
 SUMMARY_COLUMNS = ("investment_dkk", "annual_gain_dkk", "npv_dkk", "benefit_cost_ratio", "payback_months",
                    "discounted_payback_months", "switching_deadweight", "min_effect_years", "gain_ci_low",
                    "gain_ci_high", "npv_ci_low", "npv_ci_high", "payback_ci_low", "payback_ci_high")
+# After the values of both tables: the citizens the gain rests on, over the municipalities the row covers.
+COUNT_COLUMNS = ("shadow_visited", "actually_visited")
 
 
 def _scopes(municipalities: Sequence[Municipality], all_scope: str) -> list[tuple[str, float, list[Municipality]]]:
@@ -364,9 +373,10 @@ def _scopes(municipalities: Sequence[Municipality], all_scope: str) -> list[tupl
 
 def business_case(municipalities: Sequence[Municipality], block: Mapping, all_scope: str = "all",
                   ) -> tuple[list[tuple], list[tuple]]:
-    """A report's yearly rows (scenario, kommunekode, payer, year, *YEAR_COLUMNS) and summary rows
-    (scenario, kommunekode, payer, *SUMMARY_COLUMNS), for every scenario, municipality and `all`, payer `all`
-    first. An empty business case (no shadow visitation registered) keeps its rows with every value empty."""
+    """A report's yearly rows (scenario, kommunekode, payer, year, *YEAR_COLUMNS, *COUNT_COLUMNS) and summary rows
+    (scenario, kommunekode, payer, *SUMMARY_COLUMNS, *COUNT_COLUMNS), for every scenario, municipality and `all`,
+    payer `all` first. An empty business case (no shadow visitation registered) keeps its rows with every value
+    empty."""
     years, summaries = [], []
     resampled: dict[tuple[int, int], dict[str, np.ndarray]] = {}
     for name, a in scenarios(block):
@@ -377,20 +387,22 @@ def business_case(municipalities: Sequence[Municipality], block: Mapping, all_sc
         draws = resampled.get((a.bootstrap, a.seed), {})
         for kommunekode, report_investment, covered in _scopes(municipalities, all_scope):
             if not covered:
+                empty = len(COUNT_COLUMNS) * [None]
                 for payer in SCOPE_PAYERS:
-                    years += [(name, kommunekode, payer, t, *[None] * len(YEAR_COLUMNS))
+                    years += [(name, kommunekode, payer, t, *[None] * len(YEAR_COLUMNS), *empty)
                               for t in range(a.horizon_years + 1)]
-                    summaries.append((name, kommunekode, payer, *[None] * len(SUMMARY_COLUMNS)))
+                    summaries.append((name, kommunekode, payer, *[None] * len(SUMMARY_COLUMNS), *empty))
                 continue
+            counts = (sum(m.shadow_visited for m in covered), sum(m.actually_visited for m in covered))
             gains = np.sum([m.citizens.sum(axis=0) for m in covered], axis=0)
             scope_draws = np.sum([draws[m.kommunekode] for m in covered], axis=0) if draws else None
             cost = investment(report_investment, a)
             for column, payer in enumerate(SCOPE_PAYERS):
                 payer_cost = cost if payer in ("all", "kommune") else 0.0  # the investment is the kommune's
                 table = yearly(payer_cost, float(gains[column]), a)
-                years += [(name, kommunekode, payer, int(t), *[float(table[c][t]) for c in YEAR_COLUMNS])
+                years += [(name, kommunekode, payer, int(t), *[float(table[c][t]) for c in YEAR_COLUMNS], *counts)
                           for t in table["year"]]
                 row = summary(payer_cost, float(gains[column]), a,
                               None if scope_draws is None else scope_draws[:, column])
-                summaries.append((name, kommunekode, payer, *[row[c] for c in SUMMARY_COLUMNS]))
+                summaries.append((name, kommunekode, payer, *[row[c] for c in SUMMARY_COLUMNS], *counts))
     return years, summaries

@@ -2,8 +2,9 @@
 -- municipalities' own rows (scope <> 'all': the `all` business case is put together from them): the annual cost
 -- of the citizen's shadow rows minus that of the services that made them later visited (the rows and prices of
 -- shadow_savings), in total and split by payer with the `payers` shares (a paragraph not listed is the kommune's),
--- and whether any of the citizen's ended courses has a shadow row at all (a `none` row included: shadow
--- visitation was registered for it). Unpriced rows add nothing, as in shadow_savings.
+-- whether any of the citizen's ended courses has a shadow row at all (a `none` row included: shadow visitation
+-- was registered for it), and whether the citizen is shadow-visited and actually visited (the counts the gain
+-- rests on, for the publication copies). Unpriced rows add nothing to a cost, as in shadow_savings.
 WITH split AS (
     SELECT r.kommunekode, r.citizen,
            CASE WHEN r.table_name = 'shadow' THEN 1 ELSE -1 END * r.annual_cost_dkk AS net_dkk,
@@ -11,6 +12,13 @@ WITH split AS (
     FROM priced_rows AS r
     LEFT JOIN payers AS p ON p.paragraph = r.paragraph
     WHERE r.scope <> 'all' AND r.annual_cost_dkk IS NOT NULL
+),
+visited AS (
+    SELECT kommunekode, citizen,
+           bool_or(table_name = 'shadow') AS shadow_visited, bool_or(table_name = 'services') AS actually_visited
+    FROM priced_rows
+    WHERE scope <> 'all'
+    GROUP BY kommunekode, citizen
 ),
 per_citizen AS (
     SELECT kommunekode, citizen,
@@ -30,10 +38,12 @@ citizens AS (
 )
 SELECT c.kommunekode,
        r.citizen IS NOT NULL AS shadow_registered,
+       coalesce(v.shadow_visited, false) AS shadow_visited, coalesce(v.actually_visited, false) AS actually_visited,
        coalesce(p.net_all, 0) AS net_all, coalesce(p.net_kommune, 0) AS net_kommune,
        coalesce(p.net_region, 0) AS net_region, coalesce(p.net_stat, 0) AS net_stat
 FROM citizens AS c
 LEFT JOIN per_citizen AS p USING (kommunekode, citizen)
 LEFT JOIN registered AS r USING (kommunekode, citizen)
+LEFT JOIN visited AS v USING (kommunekode, citizen)
 -- a fixed order, so that a seed gives the same resamples on every run
 ORDER BY c.kommunekode, c.citizen
