@@ -11,19 +11,20 @@ configfile: "config/config.yaml"
 validate(config, "workflow/schemas/config.schema.yaml")
 
 
+# The browsable HTML report of the run, `snakemake --report results/report.html`: the figures, the executed
+# notebooks, the key publication tables and the reproduction, each with its caption from workflow/report/.
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/warehouse.smk"
-include: "workflow/rules/data_quality.smk"
 include: "workflow/rules/tables.smk"
-include: "workflow/rules/excel.smk"
 include: "workflow/rules/reproduce.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/notebooks.smk"
-include: "workflow/rules/report.smk"
 
 
-# The default target must be defined here: Snakemake takes it from the top-level Snakefile only.
 rule all:
     input:
-        ALL_TARGETS,
+        get_final_output(),

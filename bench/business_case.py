@@ -54,26 +54,37 @@ def main(argv: list[str]) -> int:
         case_s.append(time.perf_counter() - started)
     citizens = sum(len(m.citizens) for m in municipalities if m.citizens is not None)
     case = statistics.median(case_s)
-    print(f"report {args.report}: {len(municipalities)} municipalities, {citizens:,} citizens with an ended course "
-          f"in those that registered shadow visitation, {args.resamples} resamples")
+    print(
+        f"report {args.report}: {len(municipalities)} municipalities, {citizens:,} citizens with an ended course "
+        f"in those that registered shadow visitation, {args.resamples} resamples"
+    )
     print(f"prepare_report (shared definitions, once): {prepare_s:.2f} s")
     print(f"per-citizen inputs (SQL, median of {args.repeat}): {statistics.median(inputs_s):.2f} s")
-    print(f"business case with bootstrap (median of {args.repeat}): {case:.2f} s "
-          f"({citizens * args.resamples / case / 1e6:.0f} M citizen-draws/s)")
+    print(
+        f"business case with bootstrap (median of {args.repeat}): {case:.2f} s "
+        f"({citizens * args.resamples / case / 1e6:.0f} M citizen-draws/s)"
+    )
     if args.citizens:
         registered = [m for m in municipalities if m.citizens is not None]
         rng = np.random.default_rng(0)
         scale = args.citizens / citizens
-        larger = [bc.Municipality(m.kommunekode, m.investment_dkk,
-                                  m.citizens[rng.integers(0, len(m.citizens), round(len(m.citizens) * scale))])
-                  for m in registered]
+        larger = [
+            bc.Municipality(
+                m.kommunekode,
+                m.investment_dkk,
+                m.citizens[rng.integers(0, len(m.citizens), round(len(m.citizens) * scale))],
+            )
+            for m in registered
+        ]
         seconds = []
         for _ in range(args.repeat):
             started = time.perf_counter()
             bc.business_case(larger, block)
             seconds.append(time.perf_counter() - started)
-        print(f"business case with bootstrap on {sum(len(m.citizens) for m in larger):,} citizens "
-              f"(median of {args.repeat}): {statistics.median(seconds):.2f} s")
+        print(
+            f"business case with bootstrap on {sum(len(m.citizens) for m in larger):,} citizens "
+            f"(median of {args.repeat}): {statistics.median(seconds):.2f} s"
+        )
     return 0
 
 

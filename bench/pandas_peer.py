@@ -67,8 +67,9 @@ def wilson(k: pd.Series, n: pd.Series) -> tuple[pd.Series, pd.Series]:
     return low, high
 
 
-def add_rate(frame: pd.DataFrame, name: str, numerator: str, denominator: str,
-             ci: tuple[str, str] = ("ci_low", "ci_high")) -> pd.DataFrame:
+def add_rate(
+    frame: pd.DataFrame, name: str, numerator: str, denominator: str, ci: tuple[str, str] = ("ci_low", "ci_high")
+) -> pd.DataFrame:
     frame[name] = frame[numerator] / frame[denominator].replace(0, np.nan)
     frame[ci[0]], frame[ci[1]] = wilson(frame[numerator], frame[denominator])
     return frame
@@ -98,11 +99,25 @@ class Report:
         self.ended = c[(c.start_date <= c.end_date) & c.end_date.between(self.start, self.end)]
         # every (ended course, service of the same citizen and municipality) pair, timed against the course
         pairs = self.ended[["scope", "citizen", "course_id", "end_date"]].merge(
-            self.services[["scope", "citizen", "kommunekode", "service_id", "paragraph", "start_date",
-                           "hours_per_week", "annual_cost_dkk"]],
-            on=["scope", "citizen"])
-        pairs["timing"] = np.where(pairs.start_date <= pairs.end_date, "before_during",
-                                   np.where(pairs.start_date <= self.follow_up, "after", None))
+            self.services[
+                [
+                    "scope",
+                    "citizen",
+                    "kommunekode",
+                    "service_id",
+                    "paragraph",
+                    "start_date",
+                    "hours_per_week",
+                    "annual_cost_dkk",
+                ]
+            ],
+            on=["scope", "citizen"],
+        )
+        pairs["timing"] = np.where(
+            pairs.start_date <= pairs.end_date,
+            "before_during",
+            np.where(pairs.start_date <= self.follow_up, "after", None),
+        )
         self.pairs = pairs
 
 
@@ -111,15 +126,20 @@ def completion(r: Report) -> pd.DataFrame:
     first_end = r.courses.groupby(["scope", "citizen"]).end_date.min().rename("first_end")
     p = p.join(first_end, on=["scope", "citizen"])
     returning = p[p.first_end < p.start_date]
-    out = per_scope({
-        "ended": e.groupby("scope").size(),
-        "completed": e[e.end_reason == "completed"].groupby("scope").size(),
-        "citizens_with_course": p.groupby("scope").citizen.nunique(),
-        "ended_citizens": e.groupby("scope").citizen.nunique(),
-        "returning_citizens": returning.groupby("scope").citizen.nunique(),
-        **{f"{f}_citizens": p[p.format == f].groupby("scope").citizen.nunique()
-           for f in ("adhoc", "group", "individual")},
-    }, r.scopes)
+    out = per_scope(
+        {
+            "ended": e.groupby("scope").size(),
+            "completed": e[e.end_reason == "completed"].groupby("scope").size(),
+            "citizens_with_course": p.groupby("scope").citizen.nunique(),
+            "ended_citizens": e.groupby("scope").citizen.nunique(),
+            "returning_citizens": returning.groupby("scope").citizen.nunique(),
+            **{
+                f"{f}_citizens": p[p.format == f].groupby("scope").citizen.nunique()
+                for f in ("adhoc", "group", "individual")
+            },
+        },
+        r.scopes,
+    )
     out["active_citizens"] = out.citizens_with_course - out.ended_citizens
     out["first_course_start"] = out.kommunekode.map(r.courses.groupby("scope").start_date.min().dt.strftime("%Y-%m-%d"))
     return add_rate(out, "rate", "completed", "ended")
@@ -127,8 +147,13 @@ def completion(r: Report) -> pd.DataFrame:
 
 def referral_onward(r: Report) -> pd.DataFrame:
     visited = r.pairs[r.pairs.timing == "after"]
-    out = per_scope({"ended_citizens": r.ended.groupby("scope").citizen.nunique(),
-                     "later_visited": visited.groupby("scope").citizen.nunique()}, r.scopes)
+    out = per_scope(
+        {
+            "ended_citizens": r.ended.groupby("scope").citizen.nunique(),
+            "later_visited": visited.groupby("scope").citizen.nunique(),
+        },
+        r.scopes,
+    )
     return add_rate(out, "share", "later_visited", "ended_citizens")
 
 
@@ -137,12 +162,14 @@ def services_before_after(r: Report) -> pd.DataFrame:
     pairs = pd.concat([pairs, pairs.assign(paragraph=ALL)])
     before, after = pairs[pairs.timing == "before_during"], pairs[pairs.timing == "after"]
     by = ["scope", "paragraph"]
-    out = pd.DataFrame({
-        "before_during": before.groupby(by).size(),
-        "after": after.groupby(by).size(),
-        "citizens_before_during": before.groupby(by).citizen.nunique(),
-        "citizens_after": after.groupby(by).citizen.nunique(),
-    })
+    out = pd.DataFrame(
+        {
+            "before_during": before.groupby(by).size(),
+            "after": after.groupby(by).size(),
+            "citizens_before_during": before.groupby(by).citizen.nunique(),
+            "citizens_after": after.groupby(by).citizen.nunique(),
+        }
+    )
     full = pd.MultiIndex.from_product([r.scopes, sorted(set(pairs.paragraph))], names=["scope", "paragraph"])
     return out.reindex(full).fillna(0).rename_axis(["kommunekode", "paragraph"]).reset_index()
 
@@ -150,13 +177,16 @@ def services_before_after(r: Report) -> pd.DataFrame:
 def course_length(r: Report) -> pd.DataFrame:
     e = r.ended.assign(days=(r.ended.end_date - r.ended.start_date).dt.days)
     g = e.groupby("scope").days
-    out = per_scope({
-        "ended": g.size(),
-        "d0_30": e[e.days <= 30].groupby("scope").size(),
-        "d31_91": e[e.days.between(31, 91)].groupby("scope").size(),
-        "d92_183": e[e.days.between(92, 183)].groupby("scope").size(),
-        "d184_plus": e[e.days > 183].groupby("scope").size(),
-    }, r.scopes)
+    out = per_scope(
+        {
+            "ended": g.size(),
+            "d0_30": e[e.days <= 30].groupby("scope").size(),
+            "d31_91": e[e.days.between(31, 91)].groupby("scope").size(),
+            "d92_183": e[e.days.between(92, 183)].groupby("scope").size(),
+            "d184_plus": e[e.days > 183].groupby("scope").size(),
+        },
+        r.scopes,
+    )
     out["mean_days"] = out.kommunekode.map(g.mean())
     out["median_days"] = out.kommunekode.map(g.median())
     return out
@@ -167,8 +197,9 @@ def age(r: Report) -> pd.DataFrame:
     bins = pd.cut(e.age, [0, 18, 30, 40, 50, 60, np.inf], right=False, labels=AGE_BANDS[:-1])
     e["age_band"] = bins.astype(object).where(e.age.notna() & (e.age >= 0), "unknown")
     latest = e.sort_values(["end_date", "course_id"], ascending=False).drop_duplicates(["scope", "citizen"])
-    out = pd.DataFrame({"citizens": latest.groupby(["scope", "age_band"]).size(),
-                        "courses": e.groupby(["scope", "age_band"]).size()})
+    out = pd.DataFrame(
+        {"citizens": latest.groupby(["scope", "age_band"]).size(), "courses": e.groupby(["scope", "age_band"]).size()}
+    )
     full = pd.MultiIndex.from_product([r.scopes, AGE_BANDS], names=["scope", "age_band"])
     return out.reindex(full).fillna(0).rename_axis(["kommunekode", "age_band"]).reset_index()
 
@@ -185,12 +216,14 @@ def funnel(r: Report) -> pd.DataFrame:
     m["previous_order"] = g.step_order.shift()
     m["days"] = (m.date - g.date.shift()).dt.days
     with_previous = m[m.previous_order == m.step_order - 1]
-    out = pd.DataFrame({
-        "citizens": m.groupby(["scope", "step_order"]).size(),
-        "citizens_through": m[m.steps_so_far == m.step_order].groupby(["scope", "step_order"]).size(),
-        "citizens_with_previous": with_previous.groupby(["scope", "step_order"]).size(),
-        "mean_days_from_previous": with_previous.groupby(["scope", "step_order"]).days.mean(),
-    })
+    out = pd.DataFrame(
+        {
+            "citizens": m.groupby(["scope", "step_order"]).size(),
+            "citizens_through": m[m.steps_so_far == m.step_order].groupby(["scope", "step_order"]).size(),
+            "citizens_with_previous": with_previous.groupby(["scope", "step_order"]).size(),
+            "mean_days_from_previous": with_previous.groupby(["scope", "step_order"]).days.mean(),
+        }
+    )
     full = pd.MultiIndex.from_product([r.scopes, list(order.values())], names=["scope", "step_order"])
     out = out.reindex(full)
     counts = ["citizens", "citizens_through", "citizens_with_previous"]
@@ -201,16 +234,18 @@ def funnel(r: Report) -> pd.DataFrame:
     out["first_step_citizens"] = by_scope.transform("first")
     out["previous_step_citizens"] = by_scope.shift()
     add_rate(out, "share_of_first", "citizens", "first_step_citizens")
-    return add_rate(out, "share_of_previous", "citizens", "previous_step_citizens",
-                    ("ci_low_previous", "ci_high_previous"))
+    return add_rate(
+        out, "share_of_previous", "citizens", "previous_step_citizens", ("ci_low_previous", "ci_high_previous")
+    )
 
 
 def unit_prices(path: Path, year: int) -> pd.DataFrame:
     costs = pd.read_csv(path, dtype={"paragraph": str})
     costs["paragraph"] = costs.paragraph.str.lower().str.replace("§", "").str.replace(" ", "")
     costs = costs[costs.price_year <= year].sort_values("price_year")
-    return costs.drop_duplicates(["paragraph", "unit"], keep="last").pivot(index="paragraph", columns="unit",
-                                                                           values="price_dkk")
+    return costs.drop_duplicates(["paragraph", "unit"], keep="last").pivot(
+        index="paragraph", columns="unit", values="price_dkk"
+    )
 
 
 def priced(rows: pd.DataFrame, prices: pd.DataFrame) -> pd.Series:
@@ -221,28 +256,36 @@ def priced(rows: pd.DataFrame, prices: pd.DataFrame) -> pd.Series:
 
 def shadow_savings(r: Report, unit_costs: Path) -> pd.DataFrame:
     prices = unit_prices(unit_costs, r.end.year)
-    shadow = r.shadow.merge(r.ended[["scope", "kommunekode", "course_id", "citizen"]],
-                            on=["scope", "kommunekode", "course_id"])
+    shadow = r.shadow.merge(
+        r.ended[["scope", "kommunekode", "course_id", "citizen"]], on=["scope", "kommunekode", "course_id"]
+    )
     registered = set(shadow.kommunekode)  # an ended course with any shadow row, `none` included
-    shadow = shadow[shadow.shadow_paragraph != "none"].rename(columns={
-        "shadow_paragraph": "paragraph", "shadow_hours_per_week": "hours_per_week",
-        "shadow_annual_cost_dkk": "own_cost"})
+    shadow = shadow[shadow.shadow_paragraph != "none"].rename(
+        columns={
+            "shadow_paragraph": "paragraph",
+            "shadow_hours_per_week": "hours_per_week",
+            "shadow_annual_cost_dkk": "own_cost",
+        }
+    )
     shadow["cost"] = priced(shadow, prices)
     later = r.pairs[r.pairs.timing == "after"].drop_duplicates(["scope", "kommunekode", "service_id"])
     later = later.rename(columns={"annual_cost_dkk": "own_cost"})
     later["cost"] = priced(later, prices)
-    out = per_scope({
-        "ended": r.ended.groupby("scope").size(),
-        "ended_citizens": r.ended.groupby("scope").citizen.nunique(),
-        "shadow_visited": shadow.groupby("scope").citizen.nunique(),
-        "shadow_cost_dkk": shadow.groupby("scope").cost.sum(),
-        "actually_visited": later.groupby("scope").citizen.nunique(),
-        "actual_cost_dkk": later.groupby("scope").cost.sum(),
-        "unpriced_shadow": shadow[shadow.cost.isna()].groupby("scope").size(),
-        "unpriced_services": later[later.cost.isna()].groupby("scope").size(),
-        "measured_actual_cost_dkk": later[later.kommunekode.isin(registered)].groupby("scope").cost.sum(),
-        "shadow_municipalities": shadow_scopes(r, registered),
-    }, r.scopes)
+    out = per_scope(
+        {
+            "ended": r.ended.groupby("scope").size(),
+            "ended_citizens": r.ended.groupby("scope").citizen.nunique(),
+            "shadow_visited": shadow.groupby("scope").citizen.nunique(),
+            "shadow_cost_dkk": shadow.groupby("scope").cost.sum(),
+            "actually_visited": later.groupby("scope").citizen.nunique(),
+            "actual_cost_dkk": later.groupby("scope").cost.sum(),
+            "unpriced_shadow": shadow[shadow.cost.isna()].groupby("scope").size(),
+            "unpriced_services": later[later.cost.isna()].groupby("scope").size(),
+            "measured_actual_cost_dkk": later[later.kommunekode.isin(registered)].groupby("scope").cost.sum(),
+            "shadow_municipalities": shadow_scopes(r, registered),
+        },
+        r.scopes,
+    )
     measured = out.shadow_municipalities > 0  # the gain only where shadow visitation was registered
     for column in ("shadow_cost_dkk", "measured_actual_cost_dkk"):
         out[column] = out[column].where(measured)
@@ -259,14 +302,24 @@ def shadow_scopes(r: Report, registered: set[str]) -> pd.Series:
 
 def paragraph_counts(r: Report) -> pd.DataFrame:
     p = r.period_courses
-    return per_scope({"citizens_82a": p[p.paragraph == "82a"].groupby("scope").citizen.nunique(),
-                      "citizens_82b": p[p.paragraph == "82b"].groupby("scope").citizen.nunique(),
-                      "citizens": p.groupby("scope").citizen.nunique()}, r.scopes)
+    return per_scope(
+        {
+            "citizens_82a": p[p.paragraph == "82a"].groupby("scope").citizen.nunique(),
+            "citizens_82b": p[p.paragraph == "82b"].groupby("scope").citizen.nunique(),
+            "citizens": p.groupby("scope").citizen.nunique(),
+        },
+        r.scopes,
+    )
 
 
 FAMILIES = {
-    "completion": completion, "referral_onward": referral_onward, "services_before_after": services_before_after,
-    "course_length": course_length, "age": age, "funnel": funnel, "paragraph_counts": paragraph_counts,
+    "completion": completion,
+    "referral_onward": referral_onward,
+    "services_before_after": services_before_after,
+    "course_length": course_length,
+    "age": age,
+    "funnel": funnel,
+    "paragraph_counts": paragraph_counts,
     "shadow_savings": shadow_savings,
 }
 KEY_COLUMNS = {"services_before_after": ["paragraph"], "age": ["age_band"], "funnel": ["step"]}
@@ -306,8 +359,9 @@ def compare(ours: dict[str, pd.DataFrame], tables_dir: Path) -> tuple[int, int]:
     """Check every value the peer computes against evalkit's figure table: (values compared, known differences)."""
     compared, known, mismatches = 0, 0, []
     for name, frame in ours.items():
-        theirs = pd.read_csv(tables_dir / f"{name}.csv", dtype={"kommunekode": str}, keep_default_na=False,
-                             na_values=[""])
+        theirs = pd.read_csv(
+            tables_dir / f"{name}.csv", dtype={"kommunekode": str}, keep_default_na=False, na_values=[""]
+        )
         keys = ["report", "kommunekode", *KEY_COLUMNS.get(name, [])]
         if frame.empty:
             continue
@@ -315,8 +369,9 @@ def compare(ours: dict[str, pd.DataFrame], tables_dir: Path) -> tuple[int, int]:
         missing = merged[merged._merge != "both"]
         mismatches += [f"{name}: no evalkit row for {row}" for row in missing[keys].to_dict("records")[:5]]
         for column in [c for c in frame.columns if c not in keys and f"{c}_evalkit" in merged]:
-            for key, mine, other in zip(merged[keys].itertuples(index=False), merged[column],
-                                        merged[f"{column}_evalkit"], strict=True):
+            for key, mine, other in zip(
+                merged[keys].itertuples(index=False), merged[column], merged[f"{column}_evalkit"], strict=True
+            ):
                 compared += 1
                 if known_difference(name, column, mine, other):
                     known += 1

@@ -52,14 +52,34 @@ SEED = 2026
 # Issue 7's targets: (measure, size it applies to or None for every size, comparison, threshold, text)
 TARGETS = (
     ("ingest_vs_raw_scan", None, ">=", 0.5, "ingest with validation ≥ 0.5× the raw scan's throughput"),
-    ("pandas_vs_evalkit_tables", 1_000_000, ">=", 10.0,
-     "figure tables ≥ 10× faster than the pandas peer at 1M, from Parquet (warehouse + tables)"),
-    ("pandas_vs_evalkit_commands", 1_000_000, ">=", 10.0,
-     "figure tables ≥ 10× faster than the pandas peer at 1M, from Parquet (the two commands, no Snakemake)"),
-    ("pandas_families_vs_tables", 1_000_000, ">=", 10.0,
-     "figure tables ≥ 10× faster than the pandas peer at 1M, the families alone (tables stage)"),
-    ("pandas_families_vs_tables_command", 1_000_000, ">=", 10.0,
-     "figure tables ≥ 10× faster than the pandas peer at 1M, the families alone (tables command)"),
+    (
+        "pandas_vs_evalkit_tables",
+        1_000_000,
+        ">=",
+        10.0,
+        "figure tables ≥ 10× faster than the pandas peer at 1M, from Parquet (warehouse + tables)",
+    ),
+    (
+        "pandas_vs_evalkit_commands",
+        1_000_000,
+        ">=",
+        10.0,
+        "figure tables ≥ 10× faster than the pandas peer at 1M, from Parquet (the two commands, no Snakemake)",
+    ),
+    (
+        "pandas_families_vs_tables",
+        1_000_000,
+        ">=",
+        10.0,
+        "figure tables ≥ 10× faster than the pandas peer at 1M, the families alone (tables stage)",
+    ),
+    (
+        "pandas_families_vs_tables_command",
+        1_000_000,
+        ">=",
+        10.0,
+        "figure tables ≥ 10× faster than the pandas peer at 1M, the families alone (tables command)",
+    ),
     ("full_build_peak_gib", 10_000_000, "<", 4.0, "10M courses build with peak memory under 4 GiB"),
     ("incremental_vs_full", 1_000_000, "<=", 0.10, "one-quarter rebuild ≤ 10 % of the full build at 1M"),
     ("noop_s", None, "<", 5.0, "no-op rebuild under 5 s"),
@@ -133,14 +153,19 @@ class Size:
 
     def env(self) -> dict[str, str]:
         bin_dir = str(Path(PYTHON).parent)
-        return dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-                    EVALKIT_PSEUDONYM_KEY=BENCH_KEY)
+        return dict(
+            os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", EVALKIT_PSEUDONYM_KEY=BENCH_KEY
+        )
 
     def write_config(self) -> None:
         config = yaml.safe_load((BENCH / "config.yaml").read_text(encoding="utf-8"))
-        config |= {"raw_dir": str(self.raw), "processed_dir": str(self.processed),
-                   "results_dir": str(self.results), "pseudonym_key_file": str(self.work / "unused.key"),
-                   "unit_costs": str(ROOT / config["unit_costs"])}
+        config |= {
+            "raw_dir": str(self.raw),
+            "processed_dir": str(self.processed),
+            "results_dir": str(self.results),
+            "pseudonym_key_file": str(self.work / "unused.key"),
+            "unit_costs": str(ROOT / config["unit_costs"]),
+        }
         self.config.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
     def snakemake(self, *args: str) -> list[str]:
@@ -178,8 +203,10 @@ def entry_points(size: Size) -> dict[str, Run]:
     evalkit = [PYTHON, "-m", "evalkit"]
     return {
         "warehouse": measure([*evalkit, "warehouse", "--db", str(db), *quarters], size.env()),
-        "tables": measure([*evalkit, "tables", "--config", str(size.config), "--db", str(db),
-                           "--out-dir", str(scratch / "tables")], size.env()),
+        "tables": measure(
+            [*evalkit, "tables", "--config", str(size.config), "--db", str(db), "--out-dir", str(scratch / "tables")],
+            size.env(),
+        ),
     }
 
 
@@ -188,8 +215,7 @@ def raw_scan(size: Size) -> Run:
 
 
 def pandas_peer(size: Size, check: bool = False) -> Run:
-    command = [PYTHON, str(BENCH / "pandas_peer.py"), "--config", str(size.config),
-               "--processed", str(size.processed)]
+    command = [PYTHON, str(BENCH / "pandas_peer.py"), "--config", str(size.config), "--processed", str(size.processed)]
     return measure(command + (["--check", str(size.results / "tables")] if check else []))
 
 
@@ -228,10 +254,16 @@ def summarise_jobs(jobs: list[str]) -> str:
 
 def add_quarter(size: Size, index: int) -> str:
     """Write quarter number `index` (20 = 2023Q1, ...) for one municipality into the size's raw folder."""
-    from evalkit import synth_scale
+    from evalkit.synth import scale as synth_scale
 
-    synth_scale.generate(size.raw, size.courses, SEED, quarters=range(index, index + 1),
-                         municipalities={NEW_QUARTER_MUNICIPALITY}, progress=False)
+    synth_scale.generate(
+        size.raw,
+        size.courses,
+        SEED,
+        quarters=range(index, index + 1),
+        municipalities={NEW_QUARTER_MUNICIPALITY},
+        progress=False,
+    )
     return synth_scale.quarter_name(index)
 
 
@@ -244,8 +276,9 @@ def dataset_facts(size: Size) -> dict[str, float]:
     return {"files": len(files), "rows": rows, "csv_mb": sum(p.stat().st_size for p in files) / 1e6}
 
 
-def bench_size(courses: int, work: Path, repeat: int, pandas_max: int, last_quarters: int | None, command: str,
-               log) -> list[dict]:
+def bench_size(
+    courses: int, work: Path, repeat: int, pandas_max: int, last_quarters: int | None, command: str, log
+) -> list[dict]:
     """Every measurement of one size; returns CSV rows."""
     size = Size(courses, work / f"n{courses}")
     shutil.rmtree(size.work, ignore_errors=True)
@@ -255,18 +288,36 @@ def bench_size(courses: int, work: Path, repeat: int, pandas_max: int, last_quar
 
     def record(measure_name: str, unit: str, values: list[float], note: str = "") -> float:
         value = median(values)
-        rows.append({"courses": courses, "measure": measure_name, "unit": unit, "median": f"{value:.6g}",
-                     "runs": " ".join(f"{v:.4g}" for v in values), "note": note})
+        rows.append(
+            {
+                "courses": courses,
+                "measure": measure_name,
+                "unit": unit,
+                "median": f"{value:.6g}",
+                "runs": " ".join(f"{v:.4g}" for v in values),
+                "note": note,
+            }
+        )
         log(f"  {measure_name}: {value:.4g} {unit}" + (f" ({note})" if note else ""))
         return value
 
     info = machine() | {"command": command}
-    rows.append({"courses": courses, "measure": "run", "unit": "", "median": "0", "runs": "",
-                 "note": "; ".join(f"{k}: {v}" for k, v in info.items())})
+    rows.append(
+        {
+            "courses": courses,
+            "measure": "run",
+            "unit": "",
+            "median": "0",
+            "runs": "",
+            "note": "; ".join(f"{k}: {v}" for k, v in info.items()),
+        }
+    )
     log(f"== {courses:,} courses: generating drops in {size.raw}")
-    synth = measure([PYTHON, "-m", "evalkit", "synth", "--scale", str(courses), "--out", str(size.raw),
-                     "--seed", str(SEED)] + (["--last-quarters", str(last_quarters)] if last_quarters else []),
-                    size.env())
+    synth = measure(
+        [PYTHON, "-m", "evalkit", "synth", "--scale", str(courses), "--out", str(size.raw), "--seed", str(SEED)]
+        + (["--last-quarters", str(last_quarters)] if last_quarters else []),
+        size.env(),
+    )
     facts = dataset_facts(size)
     record("files", "files", [facts["files"]])
     record("rows", "rows", [facts["rows"]], "CSV data rows, all tables")
@@ -277,8 +328,10 @@ def bench_size(courses: int, work: Path, repeat: int, pandas_max: int, last_quar
     builds, commands, scans, peers = [], [], [], []
     with_pandas = courses <= pandas_max
     for rep in range(repeat):
-        log(f"  repetition {rep + 1}/{repeat}: full build, commands alone, raw scan"
-            + (", pandas peer" if with_pandas else ""))
+        log(
+            f"  repetition {rep + 1}/{repeat}: full build, commands alone, raw scan"
+            + (", pandas peer" if with_pandas else "")
+        )
         builds.append(full_build(size))
         commands.append(entry_points(size))
         if rep == 0 and with_pandas:
@@ -287,15 +340,20 @@ def bench_size(courses: int, work: Path, repeat: int, pandas_max: int, last_quar
         scans.append(raw_scan(size))
         if with_pandas:
             peers.append(pandas_peer(size))
-    stage_s = {stage: record(f"{stage}_s", "s", [b[stage].seconds for b in builds])
-               for stage in ("ingest", "warehouse", "tables", "full_build")}
+    stage_s = {
+        stage: record(f"{stage}_s", "s", [b[stage].seconds for b in builds])
+        for stage in ("ingest", "warehouse", "tables", "full_build")
+    }
     record("full_build_peak_gib", "GiB", [b["full_build"].peak_bytes / GIB for b in builds])
     record("ingest_peak_gib", "GiB", [b["ingest"].peak_bytes / GIB for b in builds])
     record("warehouse_peak_gib", "GiB", [b["warehouse"].peak_bytes / GIB for b in builds])
     record("tables_peak_gib", "GiB", [b["tables"].peak_bytes / GIB for b in builds])
-    command_s = {stage: record(f"{stage}_command_s", "s", [c[stage].seconds for c in commands],
-                               f"evalkit {stage}, without Snakemake")
-                 for stage in ("warehouse", "tables")}
+    command_s = {
+        stage: record(
+            f"{stage}_command_s", "s", [c[stage].seconds for c in commands], f"evalkit {stage}, without Snakemake"
+        )
+        for stage in ("warehouse", "tables")
+    }
     scan_s = record("raw_scan_s", "s", [s.seconds for s in scans], "DuckDB read_csv of every file, no validation")
     record("raw_scan_peak_gib", "GiB", [s.peak_bytes / GIB for s in scans])
     record("ingest_rows_per_s", "rows/s", [facts["rows"] / b["ingest"].seconds for b in builds])
@@ -304,19 +362,39 @@ def bench_size(courses: int, work: Path, repeat: int, pandas_max: int, last_quar
     if with_pandas:
         peer_s = record("pandas_s", "s", [p.seconds for p in peers], checked)
         record("pandas_peak_gib", "GiB", [p.peak_bytes / GIB for p in peers])
-        record("pandas_vs_evalkit_tables", "×", [peer_s / (stage_s["warehouse"] + stage_s["tables"])],
-               "pandas / (warehouse + tables), both from the same Parquet")
+        record(
+            "pandas_vs_evalkit_tables",
+            "×",
+            [peer_s / (stage_s["warehouse"] + stage_s["tables"])],
+            "pandas / (warehouse + tables), both from the same Parquet",
+        )
         phases = [peer_phases(p.output) for p in peers]
         load_s = record("pandas_load_s", "s", [p["load"] for p in phases], "Parquet and newest-wins")
         families_s = record("pandas_families_s", "s", [p["families"] for p in phases], "the figure families")
-        record("pandas_vs_evalkit_commands", "×", [peer_s / (command_s["warehouse"] + command_s["tables"])],
-               "pandas / (evalkit warehouse + evalkit tables), both from the same Parquet, without Snakemake")
-        record("pandas_load_vs_warehouse", "×", [load_s / command_s["warehouse"]],
-               "pandas loading / evalkit warehouse command")
-        record("pandas_families_vs_tables", "×", [families_s / stage_s["tables"]],
-               "pandas computing the families / evalkit tables stage")
-        record("pandas_families_vs_tables_command", "×", [families_s / command_s["tables"]],
-               "pandas computing the families / evalkit tables command")
+        record(
+            "pandas_vs_evalkit_commands",
+            "×",
+            [peer_s / (command_s["warehouse"] + command_s["tables"])],
+            "pandas / (evalkit warehouse + evalkit tables), both from the same Parquet, without Snakemake",
+        )
+        record(
+            "pandas_load_vs_warehouse",
+            "×",
+            [load_s / command_s["warehouse"]],
+            "pandas loading / evalkit warehouse command",
+        )
+        record(
+            "pandas_families_vs_tables",
+            "×",
+            [families_s / stage_s["tables"]],
+            "pandas computing the families / evalkit tables stage",
+        )
+        record(
+            "pandas_families_vs_tables_command",
+            "×",
+            [families_s / command_s["tables"]],
+            "pandas computing the families / evalkit tables command",
+        )
 
     incremental, jobs = [], []
     for rep in range(repeat):
@@ -367,14 +445,15 @@ def machine() -> dict[str, str]:
                 cpu = line.split(":", 1)[1].strip()
                 break
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "src", "bench", "workflow"], cwd=ROOT,
-                           capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "src", "bench", "workflow"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     return {
         "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "machine": f"{os.cpu_count()} cores ({cpu}), {psutil.virtual_memory().total / GIB:.0f} GiB RAM, "
-                   f"{platform.system()} {platform.release()}",
+        f"{platform.system()} {platform.release()}",
         "versions": f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, pandas {pandas.__version__}, "
-                    f"Snakemake {snakemake.__version__}",
+        f"Snakemake {snakemake.__version__}",
         "evalkit": f"commit {commit.stdout.strip() or '?'}" + (" + uncommitted changes" if dirty else ""),
     }
 
@@ -396,9 +475,13 @@ def check_targets(rows: list[dict]) -> list[tuple[str, str, str]]:
 
 
 MEASURE_ORDER = (
-    ("files", "delivered files"), ("rows", "CSV rows (all tables)"), ("csv_size", "CSV size (MB)"),
-    ("full_build_s", "full build to figure tables (s)"), ("ingest_s", "  ingest stage (s)"),
-    ("warehouse_s", "  warehouse stage (s)"), ("tables_s", "  figure-tables stage (s)"),
+    ("files", "delivered files"),
+    ("rows", "CSV rows (all tables)"),
+    ("csv_size", "CSV size (MB)"),
+    ("full_build_s", "full build to figure tables (s)"),
+    ("ingest_s", "  ingest stage (s)"),
+    ("warehouse_s", "  warehouse stage (s)"),
+    ("tables_s", "  figure-tables stage (s)"),
     ("full_build_peak_gib", "full build peak memory, process tree (GiB)"),
     ("raw_scan_s", "raw scan: DuckDB read_csv, no validation (s)"),
     ("ingest_vs_raw_scan", "**ingest throughput / raw scan throughput**"),
@@ -449,8 +532,11 @@ def render(rows: list[dict]) -> str:
             cells.append("—" if row is None else number(float(row["median"])))
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines += ["", "Jobs that re-ran for the incremental quarter:", ""]
-    lines += [f"* {n:,} courses: {by[n, 'incremental_s']['note'].removeprefix('jobs: ')}" for n in sizes
-              if (n, "incremental_s") in by]
+    lines += [
+        f"* {n:,} courses: {by[n, 'incremental_s']['note'].removeprefix('jobs: ')}"
+        for n in sizes
+        if (n, "incremental_s") in by
+    ]
     lines += ["", "Pandas peer check (same numbers as evalkit's figure tables):", ""]
     lines += [f"* {n:,} courses: {by[n, 'pandas_s']['note']}" for n in sizes if (n, "pandas_s") in by]
     lines += ["", "## Targets (issue 7)", "", "| target | measured | verdict |", "|---|---|---|"]
@@ -469,13 +555,25 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--csv", type=Path, default=BENCH / "results.csv")
     parser.add_argument("--md", type=Path, default=BENCH / "results.md")
     parser.add_argument("--keep", action="store_true", help="keep each size's scratch folder")
-    parser.add_argument("--last-quarters", type=int, metavar="K",
-                        help="generate only the last K of the 20 quarters: fewer jobs, for a quick smoke run")
-    parser.add_argument("--render-only", action="store_true",
-                        help="measure nothing: write --md again from --csv (and bench/analysis.md)")
-    parser.add_argument("--pandas-max", type=int, default=2_000_000, metavar="N",
-                        help="run the pandas peer only up to N courses (it holds everything in memory: about "
-                        "3 GiB at 1M courses, so 10M would not fit in 24 GiB)")
+    parser.add_argument(
+        "--last-quarters",
+        type=int,
+        metavar="K",
+        help="generate only the last K of the 20 quarters: fewer jobs, for a quick smoke run",
+    )
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="measure nothing: write --md again from --csv (and bench/analysis.md)",
+    )
+    parser.add_argument(
+        "--pandas-max",
+        type=int,
+        default=2_000_000,
+        metavar="N",
+        help="run the pandas peer only up to N courses (it holds everything in memory: about "
+        "3 GiB at 1M courses, so 10M would not fit in 24 GiB)",
+    )
     args = parser.parse_args(argv)
     command = "python bench/run.py " + " ".join(argv)
 

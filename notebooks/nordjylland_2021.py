@@ -27,7 +27,7 @@
 import pandas as pd
 from IPython.display import display
 
-from evalkit.figures.walk import REGISTRATIONS_SQL, Settings, Walk, show_sql, sql
+from evalkit.notebook.walkthrough import REGISTRATIONS_SQL, Settings, Walk, show_sql, sql
 
 walk = Walk(Settings.from_environment("nordjylland_2021"))
 report = walk.report
@@ -153,5 +153,4 @@ reproduction = walk.reproduction()
 if reproduction is None:
     print("This run has no reproduction: the config names no published figures.")
 else:
-    display(reproduction[["location", "kommunekode", "family", "metric", "published", "computed", "verdict",
-                          "detail"]])
+    display(reproduction[["location", "kommunekode", "family", "metric", "published", "computed", "verdict", "detail"]])

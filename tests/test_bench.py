@@ -11,18 +11,48 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MEASURES = {
-    "files", "rows", "csv_size", "synth_s", "ingest_s", "warehouse_s", "tables_s", "full_build_s",
-    "full_build_peak_gib", "raw_scan_s", "pandas_s", "ingest_vs_raw_scan", "pandas_vs_evalkit_tables",
-    "incremental_s", "incremental_vs_full", "noop_s",
+    "files",
+    "rows",
+    "csv_size",
+    "synth_s",
+    "ingest_s",
+    "warehouse_s",
+    "tables_s",
+    "full_build_s",
+    "full_build_peak_gib",
+    "raw_scan_s",
+    "pandas_s",
+    "ingest_vs_raw_scan",
+    "pandas_vs_evalkit_tables",
+    "incremental_s",
+    "incremental_vs_full",
+    "noop_s",
 }
 
 
 def test_benchmark_smoke_run(tmp_path):
     results_csv, results_md = tmp_path / "results.csv", tmp_path / "results.md"
     subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "2000", "--repeat", "1", "--last-quarters", "8",
-         "--work", str(tmp_path / "work"), "--csv", str(results_csv), "--md", str(results_md)],
-        cwd=ROOT, check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--sizes",
+            "2000",
+            "--repeat",
+            "1",
+            "--last-quarters",
+            "8",
+            "--work",
+            str(tmp_path / "work"),
+            "--csv",
+            str(results_csv),
+            "--md",
+            str(results_md),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     with open(results_csv, encoding="utf-8", newline="") as handle:
         rows = {row["measure"]: row for row in csv.DictReader(handle)}

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evalkit import business_case as bc
-from evalkit.config import business_case_defaults
+from evalkit.config import ConfigError, business_case_defaults, read_payers
+from evalkit.tables import business_case as bc
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,14 +40,14 @@ def test_finansministeriet_2021_steps_down_after_year_35_and_year_70():
     factors = bc.discount_factors(bc.FINANSMINISTERIET_2021, 72)
     assert factors[0] == 1
     assert factors[1] == pytest.approx(1 / 1.035)
-    assert factors[35] == pytest.approx(1.035 ** -35)
-    assert factors[36] == pytest.approx(1.035 ** -35 / 1.025)  # year 36 is the first at 2.5 %
-    assert factors[70] == pytest.approx(1.035 ** -35 * 1.025 ** -35)
-    assert factors[72] == pytest.approx(1.035 ** -35 * 1.025 ** -35 * 1.015 ** -2)
+    assert factors[35] == pytest.approx(1.035**-35)
+    assert factors[36] == pytest.approx(1.035**-35 / 1.025)  # year 36 is the first at 2.5 %
+    assert factors[70] == pytest.approx(1.035**-35 * 1.025**-35)
+    assert factors[72] == pytest.approx(1.035**-35 * 1.025**-35 * 1.015**-2)
 
 
 def test_a_number_is_the_rate_of_every_year():
-    assert bc.discount_factors(0.04, 3) == pytest.approx([1, 1 / 1.04, 1 / 1.04 ** 2, 1 / 1.04 ** 3])
+    assert bc.discount_factors(0.04, 3) == pytest.approx([1, 1 / 1.04, 1 / 1.04**2, 1 / 1.04**3])
     assert bc.discount_factors(0, 2) == pytest.approx([1, 1, 1])
 
 
@@ -100,8 +100,17 @@ def test_never_paying_back_is_empty():
 def test_a_payer_that_invested_nothing_has_no_payback_ratio_or_switching_values():
     row = bc.summary(0.0, 1000, assumptions())
     assert row["npv_dkk"] == pytest.approx(1000 * 8.316605, rel=1e-6)
-    assert all(row[c] is None for c in ("payback_months", "discounted_payback_months", "benefit_cost_ratio",
-                                        "switching_deadweight", "min_effect_years", "payback_ci_low"))
+    assert all(
+        row[c] is None
+        for c in (
+            "payback_months",
+            "discounted_payback_months",
+            "benefit_cost_ratio",
+            "switching_deadweight",
+            "min_effect_years",
+            "payback_ci_low",
+        )
+    )
 
 
 # --- switching values ----------------------------------------------------------------------------------------
@@ -119,8 +128,9 @@ def test_switching_values_with_discounting():
     a = assumptions(horizon_years=4, effect_years=4, discount=0.1)
     row = bc.summary(1000, 500, a)
     assert row["switching_deadweight"] == pytest.approx(1 - 1000 / 1584.9327, rel=1e-6)
-    assert bc.npv(1000, 500, assumptions(horizon_years=4, discount=0.1, deadweight=row["switching_deadweight"])) \
-        == pytest.approx(0, abs=1e-9)
+    assert bc.npv(
+        1000, 500, assumptions(horizon_years=4, discount=0.1, deadweight=row["switching_deadweight"])
+    ) == pytest.approx(0, abs=1e-9)
     assert row["min_effect_years"] == 3
 
 
@@ -134,8 +144,11 @@ def test_no_gain_no_switching_deadweight_and_no_effect_years():
 
 
 def test_a_scenario_overrides_only_its_keys():
-    block = {**business_case_defaults(), "deadweight": 0.1,
-             "scenarios": [{"name": "forsigtig", "deadweight": 0.3, "effect_years": 2}]}
+    block = {
+        **business_case_defaults(),
+        "deadweight": 0.1,
+        "scenarios": [{"name": "forsigtig", "deadweight": 0.3, "effect_years": 2}],
+    }
     (base_name, base), (name, careful) = bc.scenarios(block)
     assert (base_name, base.deadweight, base.effect_years) == ("base", 0.1, 10)
     assert (name, careful.deadweight, careful.effect_years, careful.horizon_years) == ("forsigtig", 0.3, 2, 10)
@@ -220,8 +233,13 @@ def test_a_report_per_payer_municipality_and_all():
         bc.Municipality("860", 9999.0, None),
         bc.Municipality("813", 100.0, citizens((-200, 0, 0)), 0, 1),
     ]
-    block = {**business_case_defaults(), "horizon_years": 3, "discount": 0, "bootstrap": 200,
-             "scenarios": [{"name": "kort", "effect_years": 1}]}
+    block = {
+        **business_case_defaults(),
+        "horizon_years": 3,
+        "discount": 0,
+        "bootstrap": 200,
+        "scenarios": [{"name": "kort", "effect_years": 1}],
+    }
     years, summaries = bc.business_case(municipalities, block)
     columns = ("scenario", "kommunekode", "payer", *bc.SUMMARY_COLUMNS, *bc.COUNT_COLUMNS)
     rows = {r[:3]: dict(zip(columns, r, strict=True)) for r in summaries}
@@ -234,8 +252,10 @@ def test_a_report_per_payer_municipality_and_all():
     assert rows[("base", "851", "region")]["npv_dkk"] == pytest.approx(900)
     assert rows[("base", "all", "all")]["annual_gain_dkk"] == pytest.approx(800)
     assert rows[("base", "all", "all")]["investment_dkk"] == 600
-    assert (rows[("base", "all", "region")]["shadow_visited"], rows[("base", "all", "all")]["actually_visited"]) \
-        == (2, 1)
+    assert (rows[("base", "all", "region")]["shadow_visited"], rows[("base", "all", "all")]["actually_visited"]) == (
+        2,
+        1,
+    )
     assert rows[("kort", "all", "all")]["npv_dkk"] == pytest.approx(200)
     empty = rows[("base", "860", "all")]
     assert all(empty[c] is None for c in bc.SUMMARY_COLUMNS)
@@ -249,11 +269,18 @@ def test_a_report_per_payer_municipality_and_all():
 
 def test_the_interval_of_all_adds_up_the_municipalities_resamples():
     """One citizen each: every resample of 851 is 1,000 and of 813 is -200, so `all` is always 800."""
-    municipalities = [bc.Municipality("851", 0.0, citizens((1000, 0, 0))),
-                      bc.Municipality("813", 0.0, citizens((-200, 0, 0)))]
+    municipalities = [
+        bc.Municipality("851", 0.0, citizens((1000, 0, 0))),
+        bc.Municipality("813", 0.0, citizens((-200, 0, 0))),
+    ]
     _, summaries = bc.business_case(municipalities, {**business_case_defaults(), "bootstrap": 20})
-    row = dict(zip((*bc.SUMMARY_COLUMNS, *bc.COUNT_COLUMNS),
-                   next(r for r in summaries if r[:3] == ("base", "all", "all"))[3:], strict=True))
+    row = dict(
+        zip(
+            (*bc.SUMMARY_COLUMNS, *bc.COUNT_COLUMNS),
+            next(r for r in summaries if r[:3] == ("base", "all", "all"))[3:],
+            strict=True,
+        )
+    )
     assert (row["gain_ci_low"], row["gain_ci_high"]) == pytest.approx((800, 800))
 
 
@@ -266,20 +293,20 @@ def test_no_bootstrap_no_interval():
 # --- payer shares --------------------------------------------------------------------------------------------
 
 
-def test_payer_shares_are_read_and_a_paragraph_not_listed_is_the_kommunes(tmp_path):
+def test_payer_shares_are_read_with_paragraphs_normalised(tmp_path):
     path = tmp_path / "payers.csv"
     path.write_text("paragraph,kommune,region,stat\n§ 107,0.5,0.1,0.4\n85,1,0,0\n", encoding="utf-8")
-    payers = bc.read_payers(path)
-    assert bc.shares(payers, "107") == (0.5, 0.1, 0.4)
-    assert bc.shares(payers, "108") == (1.0, 0.0, 0.0)
+    assert read_payers(path) == {"107": (0.5, 0.1, 0.4), "85": (1.0, 0.0, 0.0)}
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("paragraph,kommune,region\n85,1,0\n", "missing column(s) stat"),
-        ("paragraph,kommune,region,stat\n85,0.5,0.2,0.2\n",
-         ":2: columns kommune, region, stat: 0.5, 0.2, 0.2 add up to 0.9"),
+        (
+            "paragraph,kommune,region,stat\n85,0.5,0.2,0.2\n",
+            ":2: columns kommune, region, stat: 0.5, 0.2, 0.2 add up to 0.9",
+        ),
         ("paragraph,kommune,region,stat\n85,1,0,0\n103,x,0,0\n", ":3: column kommune: 'x' is not a share"),
         ("paragraph,kommune,region,stat\n85,1.5,-0.5,0\n", ":2: column kommune: '1.5' is not a share"),
         ("paragraph,kommune,region,stat\n85,1,0,0\n§ 85,1,0,0\n", ":3: column paragraph: '§ 85' is listed twice"),
@@ -288,10 +315,15 @@ def test_payer_shares_are_read_and_a_paragraph_not_listed_is_the_kommunes(tmp_pa
 def test_bad_payer_shares_are_refused_naming_file_line_column_and_value(tmp_path, text, message):
     path = tmp_path / "payers.csv"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ValueError, match=rf"payers\.csv.*{message.replace('(', '.').replace(')', '.')}"):
-        bc.read_payers(path)
+    with pytest.raises(ConfigError, match=rf"payers\.csv.*{message.replace('(', '.').replace(')', '.')}"):
+        read_payers(path)
+
+
+def test_a_missing_payer_file_names_the_config_key(tmp_path):
+    with pytest.raises(ConfigError, match="config key `payers`"):
+        read_payers(tmp_path / "payers.csv")
 
 
 def test_the_shipped_payer_shares_read():
-    payers = bc.read_payers(ROOT / "config" / "payers.csv")
+    payers = read_payers(ROOT / "config" / "payers.csv")
     assert payers and all(sum(s) == pytest.approx(1) for s in payers.values())

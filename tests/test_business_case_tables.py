@@ -27,8 +27,11 @@ import numpy as np
 import pytest
 from warehouse_factory import build_warehouse
 
-from evalkit import business_case as bc
-from evalkit.tables import FAMILIES, Report, compute_tables, connect, prepare_report, publication_rows
+from evalkit.config import Report
+from evalkit.publish.masking import publication_rows
+from evalkit.tables import business_case as bc
+from evalkit.tables.compute import compute_tables, connect, prepare_report
+from evalkit.tables.registry import FAMILIES
 
 D = date
 R = Report("r", ("607", "851", "787"), D(2021, 1, 1), D(2021, 12, 31), D(2022, 6, 30))
@@ -36,19 +39,29 @@ PAYERS = "paragraph,kommune,region,stat\n107,0.6,0.1,0.3\n"
 
 
 def course(k, cid, citizen, end):
-    return dict(kommunekode=k, course_id=cid, citizen_key=citizen, paragraph="82b", start_date=D(2021, 1, 4),
-                end_date=end, end_reason="completed")
+    return dict(
+        kommunekode=k,
+        course_id=cid,
+        citizen_key=citizen,
+        paragraph="82b",
+        start_date=D(2021, 1, 4),
+        end_date=end,
+        end_reason="completed",
+    )
 
 
 def service(k, sid, citizen, paragraph, start, cost):
-    return dict(kommunekode=k, service_id=sid, citizen_key=citizen, paragraph=paragraph, start_date=start,
-                annual_cost_dkk=cost)
+    return dict(
+        kommunekode=k, service_id=sid, citizen_key=citizen, paragraph=paragraph, start_date=start, annual_cost_dkk=cost
+    )
 
 
 ROWS = {
     "courses": [
-        course("607", "p1", "P", D(2021, 3, 31)), course("607", "q1", "Q", D(2021, 5, 31)),
-        course("607", "r1", "R", D(2021, 6, 30)), course("607", "s1", "S", D(2021, 6, 30)),
+        course("607", "p1", "P", D(2021, 3, 31)),
+        course("607", "q1", "Q", D(2021, 5, 31)),
+        course("607", "r1", "R", D(2021, 6, 30)),
+        course("607", "s1", "S", D(2021, 6, 30)),
         course("851", "a1", "A", D(2021, 4, 30)),
         course("787", "z1", "Z", D(2022, 2, 1)),
     ],
@@ -74,8 +87,7 @@ def con(tmp_path_factory):
     folder = tmp_path_factory.mktemp("bc")
     db = build_warehouse(folder / "wh.duckdb", ROWS)
     (folder / "payers.csv").write_text(PAYERS, encoding="utf-8")
-    connection = connect(db, None)
-    bc.load_payers(connection, bc.read_payers(folder / "payers.csv"))
+    connection = connect(db, None, payers=folder / "payers.csv")
     prepare_report(connection, R)
     yield connection
     connection.close()
@@ -104,7 +116,8 @@ def test_a_none_row_is_a_registration_and_the_gain_is_computed(shadow_savings):
     row = shadow_savings["607"]
     assert row["shadow_municipalities"] == 1
     assert (row["shadow_cost_dkk"], row["actual_cost_dkk"], row["annual_gain_dkk"]) == pytest.approx(
-        (100000, 50000, 50000))
+        (100000, 50000, 50000)
+    )
     assert row["measured_actual_cost_dkk"] == pytest.approx(50000)
 
 
@@ -119,8 +132,7 @@ def test_all_gains_only_over_the_municipalities_that_registered_shadow_visitatio
 def test_publication_blanks_the_measured_actual_cost_over_a_masked_count(shadow_savings):
     family = FAMILIES["shadow_savings"]
     rows = [[row[c] for c in family.header] for row in shadow_savings.values()]
-    published = {r[1]: dict(zip(family.header, r, strict=True))
-                 for r in publication_rows(family, family.header, rows)}
+    published = {r[1]: dict(zip(family.header, r, strict=True)) for r in publication_rows(family, family.header, rows)}
     assert published["607"]["actually_visited"] == "<5"
     assert published["607"]["measured_actual_cost_dkk"] == ""
     assert published["851"]["annual_gain_dkk"] == "" and published["851"]["shadow_municipalities"] == 0
@@ -139,8 +151,9 @@ def test_the_inputs_per_citizen_split_by_payer(con):
     assert (m.shadow_visited, m.actually_visited) == (1, 2)  # P; R and S (Q's row is `none`)
     # one row per citizen (P, Q, R, S), columns all, kommune, region, stat
     assert m.citizens.shape == (4, 4)
-    assert sorted(map(tuple, m.citizens.round(6).tolist())) == sorted([
-        (100000, 60000, 10000, 30000), (0, 0, 0, 0), (-40000, -24000, -4000, -12000), (-10000, -10000, 0, 0)])
+    assert sorted(map(tuple, m.citizens.round(6).tolist())) == sorted(
+        [(100000, 60000, 10000, 30000), (0, 0, 0, 0), (-40000, -24000, -4000, -12000), (-10000, -10000, 0, 0)]
+    )
     assert m.citizens.sum(axis=0) == pytest.approx([50000, 26000, 6000, 18000])
 
 

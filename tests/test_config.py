@@ -8,8 +8,11 @@ import yaml
 from evalkit.config import ConfigError, load_config
 
 BASE = {
-    "raw_dir": "data/raw", "processed_dir": "data/processed", "results_dir": "results",
-    "pseudonym_key_file": "~/k", "unit_costs": "config/unit_costs.csv",
+    "raw_dir": "data/raw",
+    "processed_dir": "data/processed",
+    "results_dir": "results",
+    "pseudonym_key_file": "~/k",
+    "unit_costs": "config/unit_costs.csv",
     "reports": [{"id": "r", "municipalities": ["851"], "period": {"start": dt.date(2021, 4, 1), "end": "2021-09-30"}}],
 }
 
@@ -55,9 +58,16 @@ def test_a_business_case_block_gets_the_contracts_defaults_and_keeps_its_scenari
     data = dict(BASE, reports=[dict(BASE["reports"][0], business_case=block)])
     config = load_config(write(tmp_path, "c.yaml", data))
     assert config["reports"][0]["business_case"] == {
-        "horizon_years": 10, "effect_years": 10, "decay": 0.0, "deadweight": 0.1, "optimism_bias": 0.0,
-        "discount": "finansministeriet_2021", "bootstrap": 2000, "seed": 1,
-        "scenarios": [{"name": "forsigtig", "deadweight": 0.3, "effect_years": 2}]}
+        "horizon_years": 10,
+        "effect_years": 10,
+        "decay": 0.0,
+        "deadweight": 0.1,
+        "optimism_bias": 0.0,
+        "discount": "finansministeriet_2021",
+        "bootstrap": 2000,
+        "seed": 1,
+        "scenarios": [{"name": "forsigtig", "deadweight": 0.3, "effect_years": 2}],
+    }
     assert config["payers"] == "config/payers.csv"
 
 

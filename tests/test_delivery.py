@@ -23,8 +23,14 @@ def pipeline(tmp_path):
         "raw_dir": str(tmp_path / "raw"),
         "processed_dir": str(tmp_path / "processed"),
         "results_dir": str(tmp_path / "results"),
-        "reports": [{"id": "test", "municipalities": ["851"],
-                     "period": {"start": "2021-04-01", "end": "2021-09-30"}, "follow_up_until": "2021-12-31"}],
+        "reports": [
+            {
+                "id": "test",
+                "municipalities": ["851"],
+                "period": {"start": "2021-04-01", "end": "2021-09-30"},
+                "follow_up_until": "2021-12-31",
+            }
+        ],
     }
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(config))
@@ -57,8 +63,12 @@ def test_the_same_file_delivered_again_gives_identical_results(pipeline):
 def test_a_corrected_redelivery_of_a_quarter_wins(pipeline):
     tmp_path, run = pipeline
     assert (run()["ended"], run()["completed"]) == ("1", "1")
-    write_drop(tmp_path / "raw", "2021Q2", "851_courses.csv",
-               COURSES_Q2.replace("30-06-2021;completed", "30-06-2021;dropped_out"))
+    write_drop(
+        tmp_path / "raw",
+        "2021Q2",
+        "851_courses.csv",
+        COURSES_Q2.replace("30-06-2021;completed", "30-06-2021;dropped_out"),
+    )
     corrected = run()
     assert (corrected["ended"], corrected["completed"]) == ("1", "0")
 
@@ -93,9 +103,13 @@ def test_a_removed_file_takes_its_rows_out_of_the_results(pipeline):
 def test_a_file_with_bad_rows_counts_the_rest_and_quarantines_the_bad_with_accounting_holding(pipeline):
     tmp_path, run = pipeline
     run()
-    write_drop(tmp_path / "raw", "2021Q3", "851_courses.csv",
-               HEADER + "c3;K-3;82a;01-07-2021;01-08-2021;moved\nc4;K-4;82a;01-07-2021;31-06-2021;moved\n"
-               "c5;K-5;82a;01-07-2021;01-08-2021;completed;extra\n")
+    write_drop(
+        tmp_path / "raw",
+        "2021Q3",
+        "851_courses.csv",
+        HEADER + "c3;K-3;82a;01-07-2021;01-08-2021;moved\nc4;K-4;82a;01-07-2021;31-06-2021;moved\n"
+        "c5;K-5;82a;01-07-2021;01-08-2021;completed;extra\n",
+    )
     after = run()
     assert (after["ended"], after["completed"]) == ("2", "1")
     con = warehouse(tmp_path)

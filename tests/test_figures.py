@@ -13,15 +13,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evalkit.figures import build, data, labels
+from evalkit.config import Municipalities, load_municipalities
+from evalkit.figures import build, labels, prepare
 from evalkit.figures.plots import mean_position
 from evalkit.figures.text import Text, format_date, format_dkk, format_number, format_percent
 
 DA, EN = Text("da"), Text("en")
-MUNICIPALITIES = data.Municipalities({"860": "Hjørring", "813": "Frederikshavn", "607": "Fredericia"},
-                                     {"860": dt.date(2017, 5, 1)})
-REPORT = {"id": "nj", "title": "Nordjylland", "municipalities": ["860", "813"],
-          "period": {"start": dt.date(2021, 4, 1), "end": dt.date(2021, 9, 30)}}
+MUNICIPALITIES = Municipalities(
+    {"860": "Hjørring", "813": "Frederikshavn", "607": "Fredericia"}, {"860": dt.date(2017, 5, 1)}
+)
+REPORT = {
+    "id": "nj",
+    "title": "Nordjylland",
+    "municipalities": ["860", "813"],
+    "period": {"start": dt.date(2021, 4, 1), "end": dt.date(2021, 9, 30)},
+}
 
 
 def table(header: str, *lines: str) -> pd.DataFrame:
@@ -33,13 +39,16 @@ def table(header: str, *lines: str) -> pd.DataFrame:
 # --- formatting ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "decimals", "da", "en"), [
-    (1936000, 0, "1.936.000", "1,936,000"),
-    (1234567.5, 1, "1.234.567,5", "1,234,567.5"),
-    (999, 0, "999", "999"),
-    (-2168000, 0, "-2.168.000", "-2,168,000"),
-    (0.04, 0, "0", "0"),
-])
+@pytest.mark.parametrize(
+    ("value", "decimals", "da", "en"),
+    [
+        (1936000, 0, "1.936.000", "1,936,000"),
+        (1234567.5, 1, "1.234.567,5", "1,234,567.5"),
+        (999, 0, "999", "999"),
+        (-2168000, 0, "-2.168.000", "-2,168,000"),
+        (0.04, 0, "0", "0"),
+    ],
+)
 def test_numbers_the_danish_and_the_english_way(value, decimals, da, en):
     assert format_number(value, decimals, "da") == da
     assert format_number(value, decimals, "en") == en
@@ -68,31 +77,48 @@ def test_a_masked_count_prints_as_under_five_and_every_label_exists_in_both_lang
 
 
 def test_paragraph_counts_plot_the_table_and_a_masked_count_as_no_bar():
-    paragraph_counts = table("report,kommunekode,citizens_82a,citizens_82b,citizens",
-                             "nj,860,33,113,143", "nj,813,<5,33,36", "other,860,1,1,1")
-    hjoerring = data.prepare_paragraph_counts(paragraph_counts, "nj", "860", DA)
+    paragraph_counts = table(
+        "report,kommunekode,citizens_82a,citizens_82b,citizens",
+        "nj,860,33,113,143",
+        "nj,813,<5,33,36",
+        "other,860,1,1,1",
+    )
+    hjoerring = prepare.prepare_paragraph_counts(paragraph_counts, "nj", "860", DA)
     assert hjoerring.frame[["paragraph", "citizens"]].values.tolist() == [["82a", 33.0], ["82b", 113.0]]
     assert not hjoerring.masked
-    frederikshavn = data.prepare_paragraph_counts(paragraph_counts, "nj", "813", DA)
+    frederikshavn = prepare.prepare_paragraph_counts(paragraph_counts, "nj", "813", DA)
     assert math.isnan(frederikshavn.frame.citizens[0]) and frederikshavn.frame.masked.tolist() == [True, False]
     assert frederikshavn.masked  # the figure then explains <5 under itself
 
 
 def test_age_keeps_the_reports_bands_and_shows_under_18_and_unknown_only_when_there_are_any():
-    age = table("report,kommunekode,age_band,citizens,courses",
-                *[f"nj,860,{band},{n},{n}" for band, n in
-                  [("under_18", 0), ("18_29", 21), ("30_39", 0), ("40_49", 27), ("50_59", "<5"), ("60_plus", 9),
-                   ("unknown", 2)]])
-    prepared = data.prepare_age(age, "nj", "860", DA)
+    age = table(
+        "report,kommunekode,age_band,citizens,courses",
+        *[
+            f"nj,860,{band},{n},{n}"
+            for band, n in [
+                ("under_18", 0),
+                ("18_29", 21),
+                ("30_39", 0),
+                ("40_49", 27),
+                ("50_59", "<5"),
+                ("60_plus", 9),
+                ("unknown", 2),
+            ]
+        ],
+    )
+    prepared = prepare.prepare_age(age, "nj", "860", DA)
     assert prepared.frame.age_band.tolist() == ["18_29", "30_39", "40_49", "50_59", "60_plus", "unknown"]
     assert prepared.frame.citizens.fillna(-1).tolist() == [21, 0, 27, -1, 9, 2]
     assert prepared.frame.label.tolist()[-1] == "Ukendt"
 
 
 def test_course_length_bands_and_the_mean_inside_its_band():
-    lengths = table("report,kommunekode,ended,mean_days,median_days,d0_30,d31_91,d92_183,d184_plus",
-                    "nj,860,122,92.8,85.0,8,61,44,9")
-    prepared = data.prepare_course_length(lengths, "nj", "860", DA)
+    lengths = table(
+        "report,kommunekode,ended,mean_days,median_days,d0_30,d31_91,d92_183,d184_plus",
+        "nj,860,122,92.8,85.0,8,61,44,9",
+    )
+    prepared = prepare.prepare_course_length(lengths, "nj", "860", DA)
     assert prepared.frame.courses.tolist() == [8, 61, 44, 9]
     assert prepared.meta["mean_days"] == 92.8 and prepared.meta["median_days"] == 85.0
     # 92.8 days lies at the very start of the 92-183 band, the third bar (centred on x = 2, 0.8 wide)
@@ -101,10 +127,15 @@ def test_course_length_bands_and_the_mean_inside_its_band():
 
 
 def test_services_before_after_per_paragraph_without_the_total_row_and_empty_paragraphs():
-    services = table("report,kommunekode,paragraph,before_during,after,citizens_before_during,citizens_after",
-                     "nj,860,83,0,3,0,3", "nj,860,85,23,32,22,30", "nj,860,99,0,0,0,0", "nj,860,other,0,<5,0,<5",
-                     "nj,860,all,23,39,22,35")
-    prepared = data.prepare_services_before_after(services, "nj", "860", DA)
+    services = table(
+        "report,kommunekode,paragraph,before_during,after,citizens_before_during,citizens_after",
+        "nj,860,83,0,3,0,3",
+        "nj,860,85,23,32,22,30",
+        "nj,860,99,0,0,0,0",
+        "nj,860,other,0,<5,0,<5",
+        "nj,860,all,23,39,22,35",
+    )
+    prepared = prepare.prepare_services_before_after(services, "nj", "860", DA)
     pivot = prepared.frame.pivot(index="paragraph", columns="timing", values="services")
     assert pivot.loc["85"].tolist() == [32.0, 23.0]  # after, before_during
     assert "99" not in pivot.index and "all" not in pivot.index
@@ -114,55 +145,77 @@ def test_services_before_after_per_paragraph_without_the_total_row_and_empty_par
 
 
 def test_housing_support_panels_follow_what_the_municipality_delivered_and_carry_its_start_date():
-    housing = table("report,kommunekode,month,hours,citizens,amount_dkk",
-                    "nj,860,2018-01,2339.1,289,", "nj,860,2018-02,2288.4,<5,", "nj,860,all,4627.5,289,",
-                    "nj,851,2018-01,,397,1307903.59")
-    hjoerring = data.prepare_housing_support(housing, "nj", "860", DA, dt.date(2017, 5, 1))
+    housing = table(
+        "report,kommunekode,month,hours,citizens,amount_dkk",
+        "nj,860,2018-01,2339.1,289,",
+        "nj,860,2018-02,2288.4,<5,",
+        "nj,860,all,4627.5,289,",
+        "nj,851,2018-01,,397,1307903.59",
+    )
+    hjoerring = prepare.prepare_housing_support(housing, "nj", "860", DA, dt.date(2017, 5, 1))
     assert hjoerring.meta["measures"] == ["hours", "citizens"]
     assert hjoerring.frame.month.tolist() == [dt.date(2018, 1, 1), dt.date(2018, 2, 1)]
     assert hjoerring.frame.hours.tolist() == [2339.1, 2288.4]
     assert hjoerring.frame.citizens_masked.tolist() == [False, True]
     assert hjoerring.meta["section82_start"] == dt.date(2017, 5, 1)
-    aalborg = data.prepare_housing_support(housing, "nj", "851", DA)
+    aalborg = prepare.prepare_housing_support(housing, "nj", "851", DA)
     assert aalborg.meta["measures"] == ["amount_dkk", "citizens"]
 
 
 def test_rates_across_municipalities_with_intervals_and_the_total_only_for_two_or_more():
-    referral = table("report,kommunekode,ended_citizens,later_visited,share,ci_low,ci_high",
-                     "nj,860,119,48,0.403,0.319,0.493", "nj,813,32,9,0.281,0.155,0.453",
-                     "nj,all,151,57,0.377,0.304,0.456", "solo,607,186,26,0.140,0.097,0.197",
-                     "solo,all,186,26,0.140,0.097,0.197", "empty,101,0,0,,,", "empty,all,0,0,,,")
-    prepared = data.prepare_rate(referral, "nj", "share", "later_visited", "ended_citizens", MUNICIPALITIES, DA)
-    assert prepared.frame[["kommunekode", "share", "ci_low", "ci_high", "numerator", "denominator"]].values.tolist() \
-        == [["860", 0.403, 0.319, 0.493, 48.0, 119.0], ["813", 0.281, 0.155, 0.453, 9.0, 32.0],
-            ["all", 0.377, 0.304, 0.456, 57.0, 151.0]]
+    referral = table(
+        "report,kommunekode,ended_citizens,later_visited,share,ci_low,ci_high",
+        "nj,860,119,48,0.403,0.319,0.493",
+        "nj,813,32,9,0.281,0.155,0.453",
+        "nj,all,151,57,0.377,0.304,0.456",
+        "solo,607,186,26,0.140,0.097,0.197",
+        "solo,all,186,26,0.140,0.097,0.197",
+        "empty,101,0,0,,,",
+        "empty,all,0,0,,,",
+    )
+    prepared = prepare.prepare_rate(referral, "nj", "share", "later_visited", "ended_citizens", MUNICIPALITIES, DA)
+    assert prepared.frame[
+        ["kommunekode", "share", "ci_low", "ci_high", "numerator", "denominator"]
+    ].values.tolist() == [
+        ["860", 0.403, 0.319, 0.493, 48.0, 119.0],
+        ["813", 0.281, 0.155, 0.453, 9.0, 32.0],
+        ["all", 0.377, 0.304, 0.456, 57.0, 151.0],
+    ]
     assert prepared.frame.label.tolist() == ["Hjørring", "Frederikshavn", "I alt"]
-    solo = data.prepare_rate(referral, "solo", "share", "later_visited", "ended_citizens", MUNICIPALITIES, DA)
+    solo = prepare.prepare_rate(referral, "solo", "share", "later_visited", "ended_citizens", MUNICIPALITIES, DA)
     assert solo.frame.kommunekode.tolist() == ["607"]
-    assert data.prepare_rate(referral, "empty", "share", "later_visited", "ended_citizens", MUNICIPALITIES,
-                             DA).empty
+    assert prepare.prepare_rate(referral, "empty", "share", "later_visited", "ended_citizens", MUNICIPALITIES, DA).empty
 
 
 def test_contacts_shares_by_source():
-    contacts = table("report,kommunekode,source,contacts,share,ci_low,ci_high,all_contacts",
-                     "di,607,citizen,698,0.5,0.47,0.53,1396", "di,607,relative,126,0.09,0.08,0.11,1396",
-                     "di,607,partner,572,0.41,0.38,0.44,1396", "di,607,all,1396,1.0,0.99,1.0,1396")
-    prepared = data.prepare_contacts(contacts, "di", "607", DA)
+    contacts = table(
+        "report,kommunekode,source,contacts,share,ci_low,ci_high,all_contacts",
+        "di,607,citizen,698,0.5,0.47,0.53,1396",
+        "di,607,relative,126,0.09,0.08,0.11,1396",
+        "di,607,partner,572,0.41,0.38,0.44,1396",
+        "di,607,all,1396,1.0,0.99,1.0,1396",
+    )
+    prepared = prepare.prepare_contacts(contacts, "di", "607", DA)
     assert prepared.frame[["source", "contacts", "share"]].values.tolist() == [
-        ["citizen", 698.0, 0.5], ["relative", 126.0, 0.09], ["partner", 572.0, 0.41]]
+        ["citizen", 698.0, 0.5],
+        ["relative", 126.0, 0.09],
+        ["partner", 572.0, 0.41],
+    ]
     assert prepared.meta["contacts"] == 1396.0
     assert prepared.frame.label.tolist() == ["Borgere", "Pårørende", "Samarbejdspartnere"]
 
 
-SHADOW = table("report,kommunekode,ended,shadow_visited,shadow_cost_dkk,actually_visited,actual_cost_dkk,"
-               "annual_gain_dkk,unpriced_rows,ended_citizens",
-               "di,607,186,106,4104000.0,26,1936000.0,2168000.0,0,186",
-               "nj,860,122,0,0.0,48,9735188.0,-9735188.0,3,119")
+SHADOW = table(
+    "report,kommunekode,ended,shadow_visited,shadow_cost_dkk,actually_visited,actual_cost_dkk,"
+    "annual_gain_dkk,unpriced_rows,ended_citizens",
+    "di,607,186,106,4104000.0,26,1936000.0,2168000.0,0,186",
+    "nj,860,122,0,0.0,48,9735188.0,-9735188.0,3,119",
+)
 INVESTMENT = table("report,kommunekode,staff_hours,investment_dkk,months", "di,607,3350.0,1045000.0,14")
 
 
 def test_shadow_savings_waterfall_steps_equal_the_table_and_the_investment_stands_beside():
-    prepared = data.prepare_shadow_savings(SHADOW, INVESTMENT, "di", "607", DA)
+    prepared = prepare.prepare_shadow_savings(SHADOW, INVESTMENT, "di", "607", DA)
     assert prepared.frame[["step", "value", "start", "end"]].values.tolist() == [
         ["shadow", 4104000.0, 0.0, 4104000.0],
         ["actual", -1936000.0, 4104000.0, 2168000.0],
@@ -171,7 +224,7 @@ def test_shadow_savings_waterfall_steps_equal_the_table_and_the_investment_stand
     assert prepared.meta["investment_dkk"] == 1045000.0 and prepared.meta["staff_hours"] == 3350.0
     assert prepared.frame.label[0] == "Skyggevisitation\n(106 borgere)"
     # without shadow registrations there is no waterfall: the "gain" would only be minus the actual cost
-    assert data.prepare_shadow_savings(SHADOW, INVESTMENT, "nj", "860", DA).empty
+    assert prepare.prepare_shadow_savings(SHADOW, INVESTMENT, "nj", "860", DA).empty
 
 
 FUNNEL = table(
@@ -190,15 +243,17 @@ FUNNEL = table(
 
 
 def test_the_funnel_overall_is_the_all_row_step_by_step():
-    prepared = data.prepare_funnel(FUNNEL, "bfa", "all", DA)
+    prepared = prepare.prepare_funnel(FUNNEL, "bfa", "all", DA)
     assert prepared.frame[["step", "citizens", "share_of_first", "share_of_previous"]].fillna(-1).values.tolist() == [
-        ["target_group", 1200.0, 1.0, -1], ["initial_conversation", 900.0, 0.75, 0.75],
-        ["team_meeting", 603.0, 0.5, 0.67]]
+        ["target_group", 1200.0, 1.0, -1],
+        ["initial_conversation", 900.0, 0.75, 0.75],
+        ["team_meeting", 603.0, 0.5, 0.67],
+    ]
     assert prepared.frame.label.tolist() == ["Bruttomålgruppe", "Indledende samtale", "Møde i tværfagligt team"]
 
 
 def test_the_funnel_per_municipality_splits_the_first_step_by_the_furthest_step_reached_in_order():
-    prepared = data.prepare_funnel_by_municipality(FUNNEL, "bfa", MUNICIPALITIES, DA)
+    prepared = prepare.prepare_funnel_by_municipality(FUNNEL, "bfa", MUNICIPALITIES, DA)
     k101 = prepared.frame[prepared.frame.kommunekode == "101"].set_index("step")["share"]
     assert k101["initial_conversation"] == pytest.approx((780 - 590) / 1000)  # conversation only (green)
     assert k101["team_meeting"] == pytest.approx(590 / 1000)  # conversation and team meeting (blue)
@@ -212,14 +267,24 @@ def test_the_funnel_per_municipality_splits_the_first_step_by_the_furthest_step_
 
 def _tables() -> dict[str, pd.DataFrame]:
     return {
-        "paragraph_counts": table("report,kommunekode,citizens_82a,citizens_82b,citizens",
-                                  "nj,860,33,113,143", "nj,813,0,0,0", "nj,all,33,113,143"),
-        "course_length": table("report,kommunekode,ended,mean_days,median_days,d0_30,d31_91,d92_183,d184_plus",
-                               "nj,860,122,92.8,85.0,8,61,44,9", "nj,813,0,,,0,0,0,0",
-                               "nj,all,122,92.8,85.0,8,61,44,9"),
-        "referral_onward": table("report,kommunekode,ended_citizens,later_visited,share,ci_low,ci_high",
-                                 "nj,860,119,48,0.403,0.319,0.493", "nj,813,0,0,,,",
-                                 "nj,all,119,48,0.403,0.319,0.493"),
+        "paragraph_counts": table(
+            "report,kommunekode,citizens_82a,citizens_82b,citizens",
+            "nj,860,33,113,143",
+            "nj,813,0,0,0",
+            "nj,all,33,113,143",
+        ),
+        "course_length": table(
+            "report,kommunekode,ended,mean_days,median_days,d0_30,d31_91,d92_183,d184_plus",
+            "nj,860,122,92.8,85.0,8,61,44,9",
+            "nj,813,0,,,0,0,0,0",
+            "nj,all,122,92.8,85.0,8,61,44,9",
+        ),
+        "referral_onward": table(
+            "report,kommunekode,ended_citizens,later_visited,share,ci_low,ci_high",
+            "nj,860,119,48,0.403,0.319,0.493",
+            "nj,813,0,0,,,",
+            "nj,all,119,48,0.403,0.319,0.493",
+        ),
         "shadow_savings": SHADOW,
         "investment": INVESTMENT,
     }
@@ -254,7 +319,7 @@ def test_internal_figures_say_so_in_title_and_file_name(tmp_path):
 
 
 def test_the_bars_drawn_are_the_prepared_values():
-    prepared = data.prepare_paragraph_counts(_tables()["paragraph_counts"], "nj", "860", DA)
+    prepared = prepare.prepare_paragraph_counts(_tables()["paragraph_counts"], "nj", "860", DA)
     figure = build.KINDS["paragraph_counts"].plot(prepared, DA, build.plots.Heading("t"))
     heights = [patch.get_height() for patch in figure.axes[0].patches]
     assert heights == prepared.frame.citizens.tolist() == [33.0, 113.0]
@@ -266,9 +331,14 @@ def test_a_municipality_without_a_name_is_labelled_by_its_code():
 
 
 def test_the_shipped_municipality_file_names_the_report_municipalities_and_the_two_printed_start_dates():
-    shipped = data.load_municipalities(Path(__file__).resolve().parents[1] / "config" / "municipalities.csv")
+    shipped = load_municipalities(Path(__file__).resolve().parents[1] / "config" / "municipalities.csv")
     assert {shipped.names[c] for c in ("851", "860", "787", "813", "607")} == {
-        "Aalborg", "Hjørring", "Thisted", "Frederikshavn", "Fredericia"}
+        "Aalborg",
+        "Hjørring",
+        "Thisted",
+        "Frederikshavn",
+        "Fredericia",
+    }
     assert shipped.section82_start == {"860": dt.date(2017, 5, 1), "813": dt.date(2018, 7, 1)}
 
 

@@ -12,7 +12,8 @@ import duckdb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evalkit.ingest import IngestError, ingest_quarter
+from evalkit.ingest import ingest_quarter
+from evalkit.ingest.delivery import IngestError
 
 HEADER = ["course_id", "citizen_id", "paragraph", "start_date", "end_date", "end_reason", "offer"]
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -40,9 +41,9 @@ def ingest(content: bytes) -> tuple[int, int, int]:
         out = Path(folder) / "out"
         [outcome] = ingest_quarter(raw, "2021Q3", out, b"key")
         loaded = duckdb.execute(f"SELECT count(*) FROM '{out}/courses.parquet'").fetchone()[0]
-        quarantined = duckdb.execute(
-            f"SELECT count(DISTINCT source_line) FROM '{out}/quarantine.parquet'"
-        ).fetchone()[0]
+        quarantined = duckdb.execute(f"SELECT count(DISTINCT source_line) FROM '{out}/quarantine.parquet'").fetchone()[
+            0
+        ]
         assert (outcome.rows_loaded, outcome.rows_quarantined) == (loaded, quarantined)
         return outcome.rows_read, loaded, quarantined
 

@@ -12,9 +12,10 @@ import pytest
 from conftest import TEST_KEY, write_drop
 
 from evalkit.contract import TABLES
-from evalkit.ingest import IngestError, ingest_quarter
+from evalkit.ingest import ingest_quarter
+from evalkit.ingest.checks import MACROS
+from evalkit.ingest.delivery import IngestError
 from evalkit.provenance import files_fingerprint
-from evalkit.validation import MACROS
 
 COURSES_HEADER = "course_id,citizen_id,offer,paragraph,access,format,birth_year,start_date,end_date,end_reason\n"
 GOOD_COURSE = "c1,K-1,Fremdrift,82a,open,group,1980,2021-04-01,2021-06-30,completed\n"
@@ -131,10 +132,18 @@ def test_a_bad_course_row_is_quarantined_with_its_reason_and_the_rest_loaded(tmp
 @pytest.mark.parametrize(
     ("name", "text", "column", "reason"),
     [
-        ("851_services.csv", "service_id,citizen_id,paragraph,start_date,hours_per_week\ns1,K-1,85,2021-01-01,-2\n",
-         "hours_per_week", "must not be negative"),
-        ("851_services.csv", "service_id,citizen_id,paragraph,start_date,annual_cost_dkk\ns1,K-1,85,2021-01-01,lots\n",
-         "annual_cost_dkk", "not a number"),
+        (
+            "851_services.csv",
+            "service_id,citizen_id,paragraph,start_date,hours_per_week\ns1,K-1,85,2021-01-01,-2\n",
+            "hours_per_week",
+            "must not be negative",
+        ),
+        (
+            "851_services.csv",
+            "service_id,citizen_id,paragraph,start_date,annual_cost_dkk\ns1,K-1,85,2021-01-01,lots\n",
+            "annual_cost_dkk",
+            "not a number",
+        ),
         ("851_contacts.csv", "contact_id,date,source\nh1,2021-01-01,neighbour\n", "source", "unknown code"),
         ("851_housing_support.csv", "month,hours,citizens\n2021-13,10,2\n", "month", "not a month"),
         ("851_staff_hours.csv", "offer,month,hours,hourly_cost_dkk\nDI,2021-01,,300\n", "hours", "required value"),
@@ -153,8 +162,12 @@ def test_other_tables_quarantine_bad_rows(tmp_path, name, text, column, reason):
 
 
 def test_a_row_with_two_problems_is_one_quarantined_row_with_two_reasons(tmp_path):
-    write_drop(tmp_path / "raw", "2021Q3", "851_courses.csv",
-               COURSES_HEADER + GOOD_COURSE + "c2,K-2,X,82z,open,group,1980,not-a-date,,\n")
+    write_drop(
+        tmp_path / "raw",
+        "2021Q3",
+        "851_courses.csv",
+        COURSES_HEADER + GOOD_COURSE + "c2,K-2,X,82z,open,group,1980,not-a-date,,\n",
+    )
     outcomes, out = run(tmp_path)
     assert sorted(r[0] for r in rows(out, "quarantine", "column_name")) == ["paragraph", "start_date"]
     assert outcomes[0].rows_quarantined == 1 and outcomes[0].rows_loaded == 1
@@ -197,17 +210,42 @@ def test_quarantine_never_copies_a_cpr_number(tmp_path):
 
 def test_a_citizen_in_many_rows_and_tables_is_hashed_to_the_same_key_as_python_hmac(tmp_path):
     # each distinct citizen is hashed once per quarter and its key joined to every row
-    write_drop(tmp_path / "raw", "2021Q3", "851_courses.csv", "course_id;cpr;paragraph;start_date\n"
-               "c1;010190-1234;82a;2021-04-01\nc2;0101901234;82a;2021-04-02\nc3;K-7;82b;2021-04-03\n")
-    write_drop(tmp_path / "raw", "2021Q3", "851_contacts.csv", "contact_id;date;source;cpr\n"
-               "h1;2021-04-01;citizen;K-7\nh2;2021-04-02;relative;\nh3;2021-04-03;citizen;0101901234\n")
+    write_drop(
+        tmp_path / "raw",
+        "2021Q3",
+        "851_courses.csv",
+        "course_id;cpr;paragraph;start_date\n"
+        "c1;010190-1234;82a;2021-04-01\nc2;0101901234;82a;2021-04-02\nc3;K-7;82b;2021-04-03\n",
+    )
+    write_drop(
+        tmp_path / "raw",
+        "2021Q3",
+        "851_contacts.csv",
+        "contact_id;date;source;cpr\n"
+        "h1;2021-04-01;citizen;K-7\nh2;2021-04-02;relative;\nh3;2021-04-03;citizen;0101901234\n",
+    )
     _, out = run(tmp_path)
     assert rows(out, "courses", "citizen_key") == [(key_of("0101901234"),)] * 2 + [(key_of("K-7"),)]
     assert rows(out, "contacts", "citizen_key") == [(key_of("K-7"),), (None,), (key_of("0101901234"),)]
 
 
-TRICKY_DATES = ["2021-03-04", "04-03-2021", "04.03.2021", "4.3.2021", "2021.03.04", "04.03-2021", "04-03.2021",
-                "12-11-10", "31.02.2021", "2021-3-4", "04032021", "0001-01-01", "04.03.2021-", "-04.03.2021", ""]
+TRICKY_DATES = [
+    "2021-03-04",
+    "04-03-2021",
+    "04.03.2021",
+    "4.3.2021",
+    "2021.03.04",
+    "04.03-2021",
+    "04-03.2021",
+    "12-11-10",
+    "31.02.2021",
+    "2021-3-4",
+    "04032021",
+    "0001-01-01",
+    "04.03.2021-",
+    "-04.03.2021",
+    "",
+]
 
 
 def test_a_date_is_read_with_the_first_of_the_three_formats_that_fits():
@@ -215,8 +253,11 @@ def test_a_date_is_read_with_the_first_of_the_three_formats_that_fits():
     con = duckdb.connect()
     con.execute(MACROS)
     for value in TRICKY_DATES:
-        first_fit = con.execute("SELECT CAST(COALESCE(try_strptime($v, '%Y-%m-%d'), try_strptime($v, '%d-%m-%Y'), "
-                                "try_strptime($v, '%d.%m.%Y')) AS DATE)", {"v": value}).fetchone()[0]
+        first_fit = con.execute(
+            "SELECT CAST(COALESCE(try_strptime($v, '%Y-%m-%d'), try_strptime($v, '%d-%m-%Y'), "
+            "try_strptime($v, '%d.%m.%Y')) AS DATE)",
+            {"v": value},
+        ).fetchone()[0]
         assert con.execute("SELECT parse_date($v)", {"v": value}).fetchone()[0] == first_fit, value
 
 
@@ -239,11 +280,17 @@ def test_every_code_of_the_contract_is_its_own_normal_form():
         ("851_kurser.csv", "x\n", "2021Q3/851_kurser.csv: unknown table 'kurser'"),
         ("aalborg_courses.csv", "x\n", "2021Q3/aalborg_courses.csv: the file name must be"),
         ("851_courses.xls", "x\n", "2021Q3/851_courses.xls: not a CSV or Excel file"),
-        ("851_courses.csv", "citizen_id;paragraph;start_date\nK-1;82a;2021-01-01\n",
-         "2021Q3/851_courses.csv: missing column(s) course_id (or forloeb_id)"),
+        (
+            "851_courses.csv",
+            "citizen_id;paragraph;start_date\nK-1;82a;2021-01-01\n",
+            "2021Q3/851_courses.csv: missing column(s) course_id (or forloeb_id)",
+        ),
         ("851_courses.csv", "", "2021Q3/851_courses.csv: the file is empty"),
-        ("851_courses.csv", "course_id;forloeb_id;citizen_id;paragraph;start_date\n",
-         "columns 'course_id' and 'forloeb_id' both mean course_id"),
+        (
+            "851_courses.csv",
+            "course_id;forloeb_id;citizen_id;paragraph;start_date\n",
+            "columns 'course_id' and 'forloeb_id' both mean course_id",
+        ),
     ],
 )
 def test_a_file_that_cannot_be_used_fails_the_quarter_naming_file_and_problem(tmp_path, name, text, message):
@@ -276,9 +323,19 @@ def test_every_quarantine_reason_reads_in_danish_too(tmp_path):
     write_drop(tmp_path / "raw", "2021Q3", "851_courses.csv", text)
     _, out = run(tmp_path)
     reasons = rows(out, "quarantine", "DISTINCT reason_code, reason, reason_da", order="1")
-    assert {code for code, _, _ in reasons} >= {"unknown_code", "not_date", "missing", "end_before_start",
-                                                 "end_reason_mismatch", "not_integer", "implausible_birth_year",
-                                                 "not_cpr", "id_is_cpr", "exact_duplicate", "malformed_line"}
+    assert {code for code, _, _ in reasons} >= {
+        "unknown_code",
+        "not_date",
+        "missing",
+        "end_before_start",
+        "end_reason_mismatch",
+        "not_integer",
+        "implausible_birth_year",
+        "not_cpr",
+        "id_is_cpr",
+        "exact_duplicate",
+        "malformed_line",
+    }
     for code, english, danish in reasons:
         assert english and danish and english != danish, code
     expected = ("unknown_code", "unknown code: expected one of 82a, 82b", "ukendt kode: forventede en af 82a, 82b")
@@ -324,8 +381,12 @@ def test_a_file_that_is_not_text_csv_is_refused_with_a_plain_message(tmp_path, c
 def test_a_file_with_a_malformed_line_followed_by_other_files_in_the_quarter(tmp_path):
     write_drop(tmp_path / "raw", "2021Q3", "851_courses.csv", COURSES_HEADER + GOOD_COURSE + "c2,K-2,82a\n")
     write_drop(tmp_path / "raw", "2021Q3", "860_courses.csv", COURSES_HEADER + GOOD_COURSE)
-    write_drop(tmp_path / "raw", "2021Q3", "860_services.csv", "service_id,citizen_id,paragraph,start_date\n"
-               "s1,K-1,85,2021-05-01\n")
+    write_drop(
+        tmp_path / "raw",
+        "2021Q3",
+        "860_services.csv",
+        "service_id,citizen_id,paragraph,start_date\ns1,K-1,85,2021-05-01\n",
+    )
     outcomes, out = run(tmp_path)
     assert [(o.rows_read, o.rows_loaded, o.rows_quarantined) for o in outcomes] == [(2, 1, 1), (1, 1, 0), (1, 1, 0)]
     assert rows(out, "quarantine", "source_file, source_line") == [("2021Q3/851_courses.csv", 3)]

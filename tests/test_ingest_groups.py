@@ -9,34 +9,49 @@ import duckdb
 import pytest
 from conftest import TEST_KEY, write_drop
 
-from evalkit.dialect import surely_not_utf8
 from evalkit.ingest import ingest_quarter
+from evalkit.ingest.dialect import surely_not_utf8
 
 HEADER = "course_id;citizen_id;paragraph;start_date\n"
 FILES = {
-    "101_courses.csv": (HEADER + "c1;X1;82a;2021-01-01\nc2;X2;82a;2021-01-02;extra\nc3;X3;82b;2021-01-03\n"
-                        "c3;X3;82b;2021-01-03\n", "utf-8"),
-    "147_courses.csv": (HEADER + "d1;Y1;82a;2021-01-01\nd2;Y2;82a;2021-01-02;x;y\nd3;Y3;82b;2021-13-03\n"
-                        "d4;Y4;82b;2021-01-05\n", "utf-8"),
+    "101_courses.csv": (
+        HEADER + "c1;X1;82a;2021-01-01\nc2;X2;82a;2021-01-02;extra\nc3;X3;82b;2021-01-03\nc3;X3;82b;2021-01-03\n",
+        "utf-8",
+    ),
+    "147_courses.csv": (
+        HEADER + "d1;Y1;82a;2021-01-01\nd2;Y2;82a;2021-01-02;x;y\nd3;Y3;82b;2021-13-03\nd4;Y4;82b;2021-01-05\n",
+        "utf-8",
+    ),
     # same layout, but Windows-1252: found in the group scan, then read on its own through the converting pipe
     "151_courses.csv": (HEADER + "e1;Zø;82a;2021-01-01\ne2;Z2;82a;2021-01-01;z\n", "cp1252"),
     "153_courses.csv": (HEADER + "f1;W1;82a;2021-01-01\nf2;W2;82q;2021-01-01\n", "utf-8-sig"),
-    "157_courses.csv": ("citizen_id;course_id;paragraph;start_date\nV1;h1;82a;2021-01-01\nV2;h2;82a;2021-01-01;q\n",
-                        "utf-8"),
+    "157_courses.csv": (
+        "citizen_id;course_id;paragraph;start_date\nV1;h1;82a;2021-01-01\nV2;h2;82a;2021-01-01;q\n",
+        "utf-8",
+    ),
     # Danish names, and other tables of four columns: read in the same scan as the courses above
     "161_courses.csv": ("forloeb_id;cpr;paragraf;startdato\ng1;U1;82a;01.02.2021\ng2;U2;82b;31.02.2021\n", "utf-8"),
-    "161_shadow.csv": ("forloeb_id;skyggeparagraf;skygge_timer_pr_uge;skygge_aarlig_udgift\ng1;§ 85;2,5;1.000,50\n"
-                       "g2;ingen;;\n", "utf-8"),
-    "163_milestones.csv": ("step;date;programme;citizen_id\ntarget_group;2021-01-04;brug_for_alle;U3\n"
-                           "team_meeting;2021-01-05\nteam_meeting;2021-01-06;brug_for_alle;U3\n", "utf-8"),
+    "161_shadow.csv": (
+        "forloeb_id;skyggeparagraf;skygge_timer_pr_uge;skygge_aarlig_udgift\ng1;§ 85;2,5;1.000,50\ng2;ingen;;\n",
+        "utf-8",
+    ),
+    "163_milestones.csv": (
+        "step;date;programme;citizen_id\ntarget_group;2021-01-04;brug_for_alle;U3\n"
+        "team_meeting;2021-01-05\nteam_meeting;2021-01-06;brug_for_alle;U3\n",
+        "utf-8",
+    ),
     # a column the contract does not know: five columns, a scan of its own
     "165_courses.csv": ("course_id;note;citizen_id;paragraph;start_date\nk1;fri tekst;T1;82a;2021-01-01\n", "utf-8"),
     # Windows-1252 with a quoted cell over two lines: found not UTF-8 by DuckDB, then read through a pipe
-    "167_courses.csv": ('forloeb_id;cpr;paragraf;startdato\nm1;S1;"82a";"2021-\n01-01"\nm2;Sø;82a;2021-01-01\n'
-                        "m3;S3;82a;2021-01-01;x\n", "cp1252"),
+    "167_courses.csv": (
+        'forloeb_id;cpr;paragraf;startdato\nm1;S1;"82a";"2021-\n01-01"\nm2;Sø;82a;2021-01-01\nm3;S3;82a;2021-01-01;x\n',
+        "cp1252",
+    ),
     # Windows-1252 seen before any scan, read through a pipe in the same scan as the file above
-    "169_courses.csv": ("forloeb_id;cpr;paragraf;startdato\nn1;Å1;82a;2021-01-01\nn2;Å2;82a;2021-01-01;x\n"
-                        "n3;Å3;82b;2021-01-03\n", "cp1252"),
+    "169_courses.csv": (
+        "forloeb_id;cpr;paragraf;startdato\nn1;Å1;82a;2021-01-01\nn2;Å2;82a;2021-01-01;x\nn3;Å3;82b;2021-01-03\n",
+        "cp1252",
+    ),
     # only the header is not UTF-8: DuckDB reads the rows as UTF-8, and the file is logged so
     "171_courses.csv": ("fødselsår;course_id;citizen_id;paragraph;start_date\n1980;p1;R1;82a;2021-01-01\n", "cp1252"),
 }

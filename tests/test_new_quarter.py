@@ -34,6 +34,7 @@ def test_the_readme_job_table_names_rules_of_the_workflow():
     counts = {name: int(count) for name, count in (line.split() for line in table if line.strip())}
     total = counts.pop("total")
     assert sum(counts.values()) == total
-    listed = subprocess.run([sys.executable, "-m", "snakemake", "--list-rules"], cwd=ROOT, capture_output=True,
-                            text=True, check=True).stdout.split()
+    listed = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--list-rules"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert set(counts) <= set(listed), set(counts) - set(listed)

@@ -16,7 +16,7 @@ import jupytext
 import pytest
 import yaml
 
-from evalkit.figures.notebook import cli as notebook_cli
+from evalkit.notebook.run import cli as notebook_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))
@@ -25,8 +25,12 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))
 def demo_config(tmp: Path) -> Path:
     """The shipped config, reading the demo deliveries and writing everything under tmp."""
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
-    config |= {"raw_dir": str(ROOT / "data" / "raw"), "processed_dir": str(tmp / "processed"),
-               "results_dir": str(tmp / "results"), "pseudonym_key_file": str(tmp.parent / "keys" / "demo.key")}
+    config |= {
+        "raw_dir": str(ROOT / "data" / "raw"),
+        "processed_dir": str(tmp / "processed"),
+        "results_dir": str(tmp / "results"),
+        "pseudonym_key_file": str(tmp.parent / "keys" / "demo.key"),
+    }
     path = tmp / "config.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
@@ -34,8 +38,13 @@ def demo_config(tmp: Path) -> Path:
 
 def snakemake(config: Path, *targets: str, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    return subprocess.run([sys.executable, "-m", "snakemake", *targets, "--cores", "2", *extra,
-                           "--configfile", str(config)], cwd=ROOT, env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", *targets, "--cores", "2", *extra, "--configfile", str(config)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,17 +57,34 @@ def demo(tmp_path_factory):
     return tmp, config
 
 
-def run_notebook(tmp: Path, config: Path, notebook: Path, tables: Path | None = None,
-                 html: Path | None = None) -> tuple[int, Path]:
+def run_notebook(
+    tmp: Path, config: Path, notebook: Path, tables: Path | None = None, html: Path | None = None
+) -> tuple[int, Path]:
     results = tmp / "results"
     html = html or results / "notebooks" / f"{notebook.stem}.html"
-    code = notebook_cli([
-        str(notebook), "--html", str(html), "--report", notebook.stem, "--config", str(config),
-        "--db", str(tmp / "processed" / "evalkit.duckdb"), "--tables", str(tables or results / "tables"),
-        "--publish", str(results / "publish"), "--unit-costs", str(ROOT / "config" / "unit_costs.csv"),
-        "--municipalities", str(ROOT / "config" / "municipalities.csv"),
-        "--reproduction", str(results / "reproduction.csv"),
-    ])
+    code = notebook_cli(
+        [
+            str(notebook),
+            "--html",
+            str(html),
+            "--report",
+            notebook.stem,
+            "--config",
+            str(config),
+            "--db",
+            str(tmp / "processed" / "evalkit.duckdb"),
+            "--tables",
+            str(tables or results / "tables"),
+            "--publish",
+            str(results / "publish"),
+            "--unit-costs",
+            str(ROOT / "config" / "unit_costs.csv"),
+            "--municipalities",
+            str(ROOT / "config" / "municipalities.csv"),
+            "--reproduction",
+            str(results / "reproduction.csv"),
+        ]
+    )
     return code, html
 
 

@@ -4,7 +4,7 @@ import hmac
 import duckdb
 import pytest
 
-from evalkit.pseudonym import KeyError_, hmac_pads, hmac_sql, load_key
+from evalkit.ingest.pseudonym import KeyError_, hmac_pads, hmac_sql, load_key
 
 
 @pytest.mark.parametrize("key", [b"k", b"x" * 64, b"long key " * 20])
@@ -46,11 +46,12 @@ def test_jobs_creating_the_key_at_the_same_time_all_get_the_same_complete_key(tm
     key_file = tmp_path / "keys" / "pseudonym.key"
     code = (
         "import os, sys; os.environ.pop('EVALKIT_PSEUDONYM_KEY', None); from pathlib import Path; "
-        "from evalkit.pseudonym import load_key; "
+        "from evalkit.ingest.pseudonym import load_key; "
         f"sys.stdout.write(load_key({str(key_file)!r}, project_root=Path({str(tmp_path / 'repo')!r})).decode())"
     )
-    jobs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for _ in range(8)]
+    jobs = [
+        subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(8)
+    ]
     results = [job.communicate() for job in jobs]
     assert all(job.returncode == 0 for job in jobs), [err for _, err in results]
     keys = {out for out, _ in results}

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from test_notebooks import ROOT, demo_config, snakemake
 
+from evalkit.config import load_municipalities
 from evalkit.figures import build
-from evalkit.figures.data import load_municipalities
 from evalkit.figures.text import Text
 
 
@@ -24,8 +24,9 @@ def handover(tmp_path_factory):
     run = snakemake(config, "figures", "notebooks", str(tmp / "results" / "reproduction.md"))
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     report = tmp / "results" / "report.html"
-    run = snakemake(config, "figures", "notebooks", str(tmp / "results" / "reproduction.md"),
-                    extra=("--report", str(report)))
+    run = snakemake(
+        config, "figures", "notebooks", str(tmp / "results" / "reproduction.md"), extra=("--report", str(report))
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return tmp, yaml.safe_load(config.read_text(encoding="utf-8")), report
 
@@ -47,8 +48,16 @@ def test_the_demo_data_gives_each_report_its_own_figures(handover):
     tmp, _, _ = handover
     figures = tmp / "results" / "figures"
     expected = {
-        "nordjylland_2021": {"paragraph_counts_851", "age_860", "course_length_787", "services_before_after_813",
-                             "housing_support_860", "housing_support_813", "referral_onward", "completion"},
+        "nordjylland_2021": {
+            "paragraph_counts_851",
+            "age_860",
+            "course_length_787",
+            "services_before_after_813",
+            "housing_support_860",
+            "housing_support_813",
+            "referral_onward",
+            "completion",
+        },
         "din_indgang_2017": {"contacts_607", "shadow_savings_607"},
         "brug_for_alle_2013": {"funnel", "funnel_by_municipality"},
     }
@@ -69,8 +78,15 @@ def test_the_html_report_gathers_figures_notebooks_tables_and_the_reproduction(h
     _, _, report = handover
     # the report embeds its data as JSON, so non-ASCII letters appear escaped (ø as \\u00f8)
     page = report.read_text(encoding="utf-8").encode().decode("unicode_escape", errors="ignore")
-    for expected in ("funnel_by_municipality.png", "housing_support_860.png", "shadow_savings_607.png",
-                     "nordjylland_2021.html", "referral_onward.csv", "reproduction.md",
-                     "Din Indgang, Fredericia", "Reproduktion af rapporternes tal",
-                     "Kommunernes gennemførelsesprocent"):
+    for expected in (
+        "funnel_by_municipality.png",
+        "housing_support_860.png",
+        "shadow_savings_607.png",
+        "nordjylland_2021.html",
+        "referral_onward.csv",
+        "reproduction.md",
+        "Din Indgang, Fredericia",
+        "Reproduktion af rapporternes tal",
+        "Kommunernes gennemførelsesprocent",
+    ):
         assert expected in page, expected

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from conftest import TEST_KEY
+from warehouse_factory import build_from_raw
 
-from evalkit import reproduce as rp
+from evalkit import reproduce
 from evalkit.cli import main
-from evalkit.warehouse import build_from_raw
+from evalkit.reproduce import compare as rp
+from evalkit.reproduce import outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "data" / "reference" / "published.csv"
@@ -25,25 +27,52 @@ def write_table(folder: Path, family: str, text: str) -> None:
     (folder / f"{family}.csv").write_text(text.strip() + "\n", encoding="utf-8")
 
 
-def figure(metric: str, value: str, *, family: str = "referral_onward", kommunekode: str = "787",
-           unit: str = "citizens", rounding: str = "exact", known_deviation: str = "") -> dict[str, str]:
-    return {"report": "000_test.txt", "location": "bilag 4.3", "line": "868", "report_id": "r",
-            "kommunekode": kommunekode, "family": family, "metric": metric, "value": value, "unit": unit,
-            "rounding": rounding, "quote": "…", "figure": f"test {metric}", "basis": "printed",
-            "known_deviation": known_deviation}
+def figure(
+    metric: str,
+    value: str,
+    *,
+    family: str = "referral_onward",
+    kommunekode: str = "787",
+    unit: str = "citizens",
+    rounding: str = "exact",
+    known_deviation: str = "",
+) -> dict[str, str]:
+    return {
+        "report": "000_test.txt",
+        "location": "bilag 4.3",
+        "line": "868",
+        "report_id": "r",
+        "kommunekode": kommunekode,
+        "family": family,
+        "metric": metric,
+        "value": value,
+        "unit": unit,
+        "rounding": rounding,
+        "quote": "…",
+        "figure": f"test {metric}",
+        "basis": "printed",
+        "known_deviation": known_deviation,
+    }
 
 
 @pytest.fixture
 def tables(tmp_path: Path) -> Path:
     folder = tmp_path / "tables"
-    write_table(folder, "referral_onward", """
+    write_table(
+        folder,
+        "referral_onward",
+        """
 report,kommunekode,ended_citizens,later_visited,share,ci_low,ci_high
 r,787,22,6,0.2727272727,0.13,0.48
 r,813,32,9,0.28125,0.15,0.46
 r,all,54,15,0.2777777778,0.18,0.41
 other,787,99,1,0.0101,0,0.05
-""")
-    write_table(folder, "funnel", """
+""",
+    )
+    write_table(
+        folder,
+        "funnel",
+        """
 report,kommunekode,programme,step,step_order,citizens,citizens_through,share_of_first,share_of_previous,ci_low,ci_high,mean_days_from_previous
 r,101,p,target_group,1,100,100,1.0,,0.9,1,
 r,101,p,initial_conversation,2,80,80,0.8,0.8,0.7,0.9,
@@ -54,14 +83,19 @@ r,147,p,team_meeting,3,0,0,0.0,,0,0.3,
 r,all,p,target_group,1,110,110,1.0,,0.9,1,
 r,all,p,initial_conversation,2,80,80,0.727,0.727,0.6,0.8,
 r,all,p,team_meeting,3,40,38,0.364,0.5,0.3,0.45,12.5
-""")
-    write_table(folder, "contacts", """
+""",
+    )
+    write_table(
+        folder,
+        "contacts",
+        """
 report,kommunekode,source,contacts,share,ci_low,ci_high
 r,607,citizen,698,0.5,0.47,0.53
 r,607,relative,126,0.0902578797,0.07,0.1
 r,607,partner,572,0.4097421203,0.38,0.43
 r,607,all,1396,1.0,1,1
-""")
+""",
+    )
     return folder
 
 
@@ -92,10 +126,22 @@ def test_matching_figures_pass(tables):
         figure("ended_citizens", "22"),
         figure("share", "27.3", unit="percent", rounding="one_decimal_percent"),
         figure("citizens[step=team_meeting]", "40", family="funnel", kommunekode="all"),
-        figure("citizens_through[step=team_meeting] / citizens[step=target_group]", "35", family="funnel",
-               kommunekode="all", unit="percent", rounding="whole_percent"),
-        figure("share[source=relative] + share[source=partner]", "50", family="contacts", kommunekode="607",
-               unit="percent", rounding="whole_percent"),
+        figure(
+            "citizens_through[step=team_meeting] / citizens[step=target_group]",
+            "35",
+            family="funnel",
+            kommunekode="all",
+            unit="percent",
+            rounding="whole_percent",
+        ),
+        figure(
+            "share[source=relative] + share[source=partner]",
+            "50",
+            family="contacts",
+            kommunekode="607",
+            unit="percent",
+            rounding="whole_percent",
+        ),
         figure("contacts[source=all]", "1396", family="contacts", kommunekode="607"),
     ]
     outcomes = rp.reproduce(rows, tables)
@@ -104,25 +150,31 @@ def test_matching_figures_pass(tables):
 
 
 def test_one_changed_cell_fails_exactly_its_figure(tables):
-    rows = [figure("ended_citizens", "22"), figure("later_visited", "6"), figure("ended_citizens", "32",
-                                                                                   kommunekode="813")]
+    rows = [
+        figure("ended_citizens", "22"),
+        figure("later_visited", "6"),
+        figure("ended_citizens", "32", kommunekode="813"),
+    ]
     text = (tables / "referral_onward.csv").read_text(encoding="utf-8")
     (tables / "referral_onward.csv").write_text(text.replace("r,787,22,6,", "r,787,22,5,"), encoding="utf-8")
     outcomes = rp.reproduce(rows, tables)
     assert [o.verdict for o in outcomes] == ["pass", "fail", "pass"]
     assert outcomes[1].detail == "published 6, computed 5"
-    assert "later_visited" in rp.failure_message(outcomes) and "813" not in rp.failure_message(outcomes)
+    assert "later_visited" in outputs.failure_message(outcomes) and "813" not in outputs.failure_message(outcomes)
 
 
-@pytest.mark.parametrize(("rounding", "unit", "value", "passes"), [
-    ("whole_percent", "percent", "27", True),  # 27.27 rounds to 27
-    ("whole_percent", "percent", "28", False),
-    ("one_decimal_percent", "percent", "27.2", False),
-    ("exact", "citizens", "6", False),  # the share is not exactly 6
-    ("below", "percent", "28", True),
-    ("below", "percent", "27", False),
-    ("above", "percent", "27", True),
-])
+@pytest.mark.parametrize(
+    ("rounding", "unit", "value", "passes"),
+    [
+        ("whole_percent", "percent", "27", True),  # 27.27 rounds to 27
+        ("whole_percent", "percent", "28", False),
+        ("one_decimal_percent", "percent", "27.2", False),
+        ("exact", "citizens", "6", False),  # the share is not exactly 6
+        ("below", "percent", "28", True),
+        ("below", "percent", "27", False),
+        ("above", "percent", "27", True),
+    ],
+)
 def test_rounding_rules(tables, rounding, unit, value, passes):
     outcome = rp.reproduce([figure("share", value, unit=unit, rounding=rounding)], tables)[0]
     assert (outcome.verdict == "pass") is passes
@@ -130,10 +182,22 @@ def test_rounding_rules(tables, rounding, unit, value, passes):
 
 def test_nearest_thousand(tmp_path):
     write_table(tmp_path, "investment", "report,kommunekode,staff_hours,investment_dkk\nr,607,3350,1045499.0")
-    ok = rp.reproduce([figure("investment_dkk", "1045000", family="investment", kommunekode="607", unit="dkk",
-                              rounding="nearest_1000")], tmp_path)[0]
-    off = rp.reproduce([figure("investment_dkk", "1044000", family="investment", kommunekode="607", unit="dkk",
-                               rounding="nearest_1000")], tmp_path)[0]
+    ok = rp.reproduce(
+        [
+            figure(
+                "investment_dkk", "1045000", family="investment", kommunekode="607", unit="dkk", rounding="nearest_1000"
+            )
+        ],
+        tmp_path,
+    )[0]
+    off = rp.reproduce(
+        [
+            figure(
+                "investment_dkk", "1044000", family="investment", kommunekode="607", unit="dkk", rounding="nearest_1000"
+            )
+        ],
+        tmp_path,
+    )[0]
     assert (ok.verdict, off.verdict) == ("pass", "fail")
 
 
@@ -141,10 +205,22 @@ def test_aggregates_over_municipalities(tables):
     rows = [
         figure("citizens[step=target_group]", "2", family="funnel", kommunekode="count"),
         figure("citizens[step=team_meeting]", "1", family="funnel", kommunekode="count"),
-        figure("share_of_previous[step=team_meeting]", "50", family="funnel", kommunekode="max", unit="percent",
-               rounding="whole_percent"),
-        figure("mean_days_from_previous[step=team_meeting]", "13", family="funnel", kommunekode="min",
-               unit="days", rounding="below"),
+        figure(
+            "share_of_previous[step=team_meeting]",
+            "50",
+            family="funnel",
+            kommunekode="max",
+            unit="percent",
+            rounding="whole_percent",
+        ),
+        figure(
+            "mean_days_from_previous[step=team_meeting]",
+            "13",
+            family="funnel",
+            kommunekode="min",
+            unit="days",
+            rounding="below",
+        ),
     ]
     outcomes = rp.reproduce(rows, tables)
     assert [o.verdict for o in outcomes] == ["pass"] * 4, [o.detail for o in outcomes]
@@ -166,8 +242,9 @@ def test_known_deviation_that_now_matches_passes(tables):
 
 def test_dates_compare_as_text(tmp_path):
     write_table(tmp_path, "completion", "report,kommunekode,first_course_start\nr,860,2017-05-01")
-    same = figure("first_course_start", "2017-05-01", family="completion", kommunekode="860", unit="date",
-                  rounding="day")
+    same = figure(
+        "first_course_start", "2017-05-01", family="completion", kommunekode="860", unit="date", rounding="day"
+    )
     assert rp.reproduce([same], tmp_path)[0].verdict == "pass"
     assert rp.reproduce([dict(same, value="2017-05-02")], tmp_path)[0].verdict == "fail"
 
@@ -181,14 +258,22 @@ def test_cli_writes_both_files_and_fails_naming_the_figure(tables, tmp_path, cap
         writer.writerow(figure("later_visited", "7"))
     out_csv, out_md = tmp_path / "out" / "reproduction.csv", tmp_path / "out" / "reproduction.md"
     args = ["--published", str(published), "--tables", str(tables), "--csv", str(out_csv), "--md", str(out_md)]
-    assert rp.cli(args) == 1
+    assert reproduce.cli(args) == 1
     err = capsys.readouterr().err
     assert "1 published figure(s) not reproduced" in err and "later_visited" in err and "published 7" in err
     with out_csv.open(encoding="utf-8") as handle:
         written = list(csv.DictReader(handle))
     assert [r["verdict"] for r in written] == ["pass", "fail"]
-    assert set(rp.OUTPUT_COLUMNS) >= {"report", "location", "report_id", "kommunekode", "metric", "published",
-                                      "computed", "verdict"}
+    assert set(rp.OUTPUT_COLUMNS) >= {
+        "report",
+        "location",
+        "report_id",
+        "kommunekode",
+        "metric",
+        "published",
+        "computed",
+        "verdict",
+    }
     md = out_md.read_text(encoding="utf-8")
     assert "1 pass, 0 known deviations, 1 fail" in md and "**FAIL**" in md and "bilag 4.3" in md
 
@@ -201,9 +286,9 @@ def test_cli_compares_only_the_configured_reports(tables, tmp_path):
         writer.writerow(figure("later_visited", "7"))  # would fail
     out_csv, out_md = tmp_path / "reproduction.csv", tmp_path / "reproduction.md"
     args = ["--published", str(published), "--tables", str(tables), "--csv", str(out_csv), "--md", str(out_md)]
-    assert rp.cli([*args, "--report-ids", "another_report"]) == 0
+    assert reproduce.cli([*args, "--report-ids", "another_report"]) == 0
     assert "0 figures" in out_md.read_text(encoding="utf-8")
-    assert rp.cli([*args, "--report-ids", figure("later_visited", "7")["report_id"], "another_report"]) == 1
+    assert reproduce.cli([*args, "--report-ids", figure("later_visited", "7")["report_id"], "another_report"]) == 1
 
 
 # --- the reference table -------------------------------------------------------------------------------------
@@ -248,11 +333,24 @@ def test_published_rows_cover_the_issue_minimum():
         assert values["nordjylland_2021", code, "ended_citizens"] == ended
         assert values["nordjylland_2021", code, "later_visited"] == later
     din = {m: v for (r, _, m), v in values.items() if r == "din_indgang_2017"}
-    assert {din[m] for m in ("citizens_with_course", "active_citizens", "ended_citizens", "adhoc_citizens",
-                             "group_citizens", "returning_citizens", "shadow_visited", "shadow_cost_dkk",
-                             "actually_visited", "actual_cost_dkk", "annual_gain_dkk", "staff_hours",
-                             "investment_dkk")} == {"269", "83", "186", "67", "57", "14", "106", "4104000", "26",
-                                                    "1936000", "2168000", "3350", "1045000"}
+    assert {
+        din[m]
+        for m in (
+            "citizens_with_course",
+            "active_citizens",
+            "ended_citizens",
+            "adhoc_citizens",
+            "group_citizens",
+            "returning_citizens",
+            "shadow_visited",
+            "shadow_cost_dkk",
+            "actually_visited",
+            "actual_cost_dkk",
+            "annual_gain_dkk",
+            "staff_hours",
+            "investment_dkk",
+        )
+    } == {"269", "83", "186", "67", "57", "14", "106", "4104000", "26", "1936000", "2168000", "3350", "1045000"}
     assert [din[f"share[source={s}]"] for s in ("citizen", "relative", "partner")] == ["50", "9", "41"]
     bfa = {m: v for (r, k, m), v in values.items() if r == "brug_for_alle_2013" and k == "all"}
     assert bfa["citizens[step=target_group]"] == "29572" and bfa["share_of_first[step=employment_offer]"] == "42"
@@ -275,20 +373,37 @@ def test_every_quote_is_on_its_cited_lines():
 
 # --- the demo data, end to end ------------------------------------------------------------------------------
 
+
 def run_pipeline(raw: Path, work: Path) -> Path:
     """ingest every quarter -> warehouse -> the figure tables published.csv needs."""
     db = work / "evalkit.duckdb"
     build_from_raw(raw, db, TEST_KEY.encode())
     tables = work / "tables"
     families = sorted({r["family"] for r in published_rows()})
-    assert main(["tables", "--family", *families, "--config", str(ROOT / "config" / "config.yaml"), "--db",
-                 str(db), "--out-dir", str(tables)]) == 0
+    assert (
+        main(
+            [
+                "tables",
+                "--family",
+                *families,
+                "--config",
+                str(ROOT / "config" / "config.yaml"),
+                "--db",
+                str(db),
+                "--out-dir",
+                str(tables),
+            ]
+        )
+        == 0
+    )
     return tables
 
 
 def verdicts(tables: Path) -> dict[tuple[str, str, str], str]:
-    return {(o.row["report_id"], o.row["kommunekode"], o.row["metric"]): o.verdict
-            for o in rp.reproduce(published_rows(), tables)}
+    return {
+        (o.row["report_id"], o.row["kommunekode"], o.row["metric"]): o.verdict
+        for o in rp.reproduce(published_rows(), tables)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -307,6 +422,7 @@ def test_demo_data_reproduce_every_published_figure(demo_tables, monkeypatch):
 
 def thisted_course_to_reopen(raw: Path) -> tuple[Path, str]:
     """A Thisted course ended in the period whose citizen has one course and no service at all."""
+
     def read(path: Path) -> list[dict[str, str]]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             return [{k.lower(): v for k, v in r.items()} for r in csv.DictReader(handle, delimiter=";")]
@@ -322,8 +438,13 @@ def thisted_course_to_reopen(raw: Path) -> tuple[Path, str]:
     for course_id, versions in sorted(courses.items()):
         path, newest = versions[-1]
         end = newest["end_date"]
-        if end and end.endswith(".2021") and "04" <= end[3:5] <= "09" and newest["citizen_id"] not in services \
-                and len(per_citizen[newest["citizen_id"]]) == 1:
+        if (
+            end
+            and end.endswith(".2021")
+            and "04" <= end[3:5] <= "09"
+            and newest["citizen_id"] not in services
+            and len(per_citizen[newest["citizen_id"]]) == 1
+        ):
             return path, course_id
     raise AssertionError("no Thisted course to reopen")
 

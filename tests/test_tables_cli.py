@@ -12,28 +12,47 @@ import yaml
 from warehouse_factory import build_warehouse
 
 from evalkit.cli import main
-from evalkit.tables import FAMILIES, cli, connect, read_sql
+from evalkit.tables.cli import cli
+from evalkit.tables.compute import connect
+from evalkit.tables.registry import FAMILIES
 
 ROOT = Path(__file__).resolve().parents[1]
 
 # 851: three ended courses in the period (two completed); 860 configured, nothing delivered.
 DROP = {
     "courses": [
-        dict(kommunekode="851", course_id=f"k{i}", citizen_key=f"p{i}", paragraph="82b",
-             start_date=date(2021, 4, 1), end_date=date(2021, 5, i), end_reason=reason)
+        dict(
+            kommunekode="851",
+            course_id=f"k{i}",
+            citizen_key=f"p{i}",
+            paragraph="82b",
+            start_date=date(2021, 4, 1),
+            end_date=date(2021, 5, i),
+            end_reason=reason,
+        )
         for i, reason in [(1, "completed"), (2, "completed"), (3, "other")]
     ],
-    "services": [dict(kommunekode="851", service_id="s1", citizen_key="p1", paragraph="999",
-                      start_date=date(2021, 6, 1))],
+    "services": [
+        dict(kommunekode="851", service_id="s1", citizen_key="p1", paragraph="999", start_date=date(2021, 6, 1))
+    ],
 }
 
 
 def config(tmp_path: Path, reports: list[dict], name: str = "config.yaml") -> Path:
     path = tmp_path / name
-    path.write_text(yaml.safe_dump({
-        "raw_dir": "raw", "processed_dir": "processed", "results_dir": "results",
-        "pseudonym_key_file": "key", "unit_costs": str(tmp_path / "unit_costs.csv"), "reports": reports,
-    }), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "raw_dir": "raw",
+                "processed_dir": "processed",
+                "results_dir": "results",
+                "pseudonym_key_file": "key",
+                "unit_costs": str(tmp_path / "unit_costs.csv"),
+                "reports": reports,
+            }
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -55,9 +74,15 @@ def read(path: Path) -> list[list[str]]:
 def test_table_and_publication_copy_on_disk(setup):
     tmp_path, db, cfg = setup
     out, pub = tmp_path / "tables" / "completion.csv", tmp_path / "publish" / "completion.csv"
-    assert main(["tables", "--config", str(cfg), "--db", str(db), "--family", "completion",
-                 "--out-dir", str(out.parent), "--publish-dir", str(pub.parent)]) == 0
+    assert (
+        main(["tables", "--config", str(cfg), "--db", str(db), "--family", "completion", "--out-dir", str(out.parent)])
+        == 0
+    )
     assert [p.name for p in out.parent.iterdir()] == ["completion.csv"]  # only the family asked for
+    assert (
+        main(["publish", "--family", "completion", "--from-dir", str(out.parent), "--publish-dir", str(pub.parent)])
+        == 0
+    )
     rows = read(out)
     assert rows[0][:7] == ["report", "kommunekode", "ended", "completed", "rate", "ci_low", "ci_high"]
     # integers as integers, a municipality without data as zeros and empty rates
@@ -74,22 +99,31 @@ def test_publication_copy_from_an_existing_table(setup):
     tmp_path, db, cfg = setup
     tables, publish = tmp_path / "tables", tmp_path / "publish"
     assert cli(["--config", str(cfg), "--db", str(db), "--family", "course_length", "--out-dir", str(tables)]) == 0
-    assert cli(["--family", "course_length", "--from-dir", str(tables), "--publish-dir", str(publish)]) == 0
+    assert main(["publish", "--family", "course_length", "--from-dir", str(tables), "--publish-dir", str(publish)]) == 0
     header, first = read(publish / "course_length.csv")[:2]
     row = dict(zip(header, first, strict=True))
     # lengths 30, 31, 32 days
     assert (row["ended"], row["mean_days"], row["median_days"], row["d0_30"], row["d31_91"]) == (
-        "<5", "", "", "<5", "<5")
+        "<5",
+        "",
+        "",
+        "<5",
+        "<5",
+    )
 
 
 def test_unpriced_rows_go_to_their_own_table(setup):
     tmp_path, db, cfg = setup
     out = tmp_path / "unpriced.csv"
     assert cli(["--config", str(cfg), "--db", str(db), "--family", "unpriced", "--out-dir", str(tmp_path)]) == 0
-    assert read(out) == [["report", "kommunekode", "table_name", "row_id", "paragraph", "hours_per_week", "reason"],
-                         ["nj", "851", "services", "s1", "999", "", "no_catalogue_price"]]
+    assert read(out) == [
+        ["report", "kommunekode", "table_name", "row_id", "paragraph", "hours_per_week", "reason"],
+        ["nj", "851", "services", "s1", "999", "", "no_catalogue_price"],
+    ]
     with pytest.raises(SystemExit):
-        cli(["--family", "unpriced", "--from-dir", str(tmp_path), "--publish-dir", str(tmp_path / "publish")])
+        main(
+            ["publish", "--family", "unpriced", "--from-dir", str(tmp_path), "--publish-dir", str(tmp_path / "publish")]
+        )
     assert not (tmp_path / "publish").exists()
 
 
@@ -98,10 +132,10 @@ def test_every_family_in_one_session_equals_each_family_on_its_own(setup):
     tmp_path, db, cfg = setup
     two = config(tmp_path, [REPORT, {**REPORT, "id": "every", "municipalities": "all"}], name="two.yaml")
     together, publish = tmp_path / "together", tmp_path / "publish"
-    assert cli(["--config", str(two), "--db", str(db), "--out-dir", str(together),
-                "--publish-dir", str(publish)]) == 0
+    assert cli(["--config", str(two), "--db", str(db), "--out-dir", str(together)]) == 0
+    assert main(["publish", "--from-dir", str(together), "--publish-dir", str(publish)]) == 0
     assert sorted(p.stem for p in together.iterdir()) == sorted(FAMILIES)
-    assert sorted(p.stem for p in publish.iterdir()) == sorted(n for n, f in FAMILIES.items() if f.publish)
+    assert sorted(p.stem for p in publish.iterdir()) == sorted(n for n, f in FAMILIES.items() if f.published)
     for name in FAMILIES:
         alone = tmp_path / "alone" / name
         assert cli(["--config", str(two), "--db", str(db), "--family", name, "--out-dir", str(alone)]) == 0
@@ -114,8 +148,10 @@ def test_later_config_files_win_like_snakemake_configfile(setup):
     other = tmp_path / "other.yaml"
     other.write_text(yaml.safe_dump({"reports": [{**REPORT, "id": "other", "municipalities": "all"}]}))
     out = tmp_path / "completion.csv"
-    assert cli(["--config", str(cfg), str(other), "--db", str(db), "--family", "completion",
-                "--out-dir", str(tmp_path)]) == 0
+    assert (
+        cli(["--config", str(cfg), str(other), "--db", str(db), "--family", "completion", "--out-dir", str(tmp_path)])
+        == 0
+    )
     assert [(r[0], r[1]) for r in read(out)[1:]] == [("other", "851"), ("other", "all")]
 
 
@@ -131,27 +167,33 @@ def test_catalogue_refuses_two_prices_for_one_year_and_unknown_units(tmp_path):
         connect(db, unit)
 
 
-def test_every_family_has_its_sql_file_as_package_data():
-    for name in (*FAMILIES, "base"):
-        assert "SELECT" in read_sql(name)
-
-
-def test_the_snakemake_rules_know_exactly_the_families():
-    text = (ROOT / "workflow" / "rules" / "tables.smk").read_text(encoding="utf-8")
-    listed = re.search(r"TABLE_FAMILIES = \[(.*?)\]", text, re.S).group(1)
-    assert re.findall(r'"(\w+)"', listed) == list(FAMILIES)
-
-
 def test_the_configured_reports_all_get_tables(tmp_path):
     """The project's own config.yaml: every report, every family, on an empty warehouse."""
     db = build_warehouse(tmp_path / "w.duckdb", {})
     reports = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))["reports"]
     out = tmp_path / "funnel.csv"
-    assert cli(["--config", str(ROOT / "config" / "config.yaml"), "--db", str(db), "--family", "funnel",
-                "--unit-costs", str(ROOT / "config" / "unit_costs.csv"), "--out-dir", str(tmp_path)]) == 0
+    assert (
+        cli(
+            [
+                "--config",
+                str(ROOT / "config" / "config.yaml"),
+                "--db",
+                str(db),
+                "--family",
+                "funnel",
+                "--unit-costs",
+                str(ROOT / "config" / "unit_costs.csv"),
+                "--out-dir",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     with_funnel = [r for r in reports if r.get("funnel")]
-    expected = sum(len(r["funnel"]["steps"]) * (1 if r["municipalities"] == "all" else len(r["municipalities"]) + 1)
-                   for r in with_funnel)
+    expected = sum(
+        len(r["funnel"]["steps"]) * (1 if r["municipalities"] == "all" else len(r["municipalities"]) + 1)
+        for r in with_funnel
+    )
     assert len(read(out)) - 1 == expected
 
 

@@ -48,14 +48,24 @@ from datetime import date, timedelta
 import pytest
 from warehouse_factory import build_warehouse
 
-from evalkit.tables import FAMILIES, Report, compute_tables, connect, publication_rows
+from evalkit.config import Report
+from evalkit.publish.masking import publication_rows
+from evalkit.tables.compute import compute_tables, connect
+from evalkit.tables.registry import FAMILIES
 
 PERIOD = (date(2021, 4, 1), date(2021, 9, 30))
 FOLLOW_UP = date(2021, 12, 31)
 R = Report("r", ("851", "860", "787", "999"), *PERIOD, FOLLOW_UP)
 EVERY = Report("every", None, *PERIOD, FOLLOW_UP)
-FUN = Report("fun", ("851",), date(2012, 8, 1), date(2013, 8, 31), date(2013, 8, 31),
-             "bfa", ("target_group", "initial_conversation", "team_meeting"))
+FUN = Report(
+    "fun",
+    ("851",),
+    date(2012, 8, 1),
+    date(2013, 8, 31),
+    date(2013, 8, 31),
+    "bfa",
+    ("target_group", "initial_conversation", "team_meeting"),
+)
 
 UNIT_COSTS = """paragraph,unit,price_dkk,price_year
 85,hour,380,2020
@@ -68,18 +78,39 @@ UNIT_COSTS = """paragraph,unit,price_dkk,price_year
 
 
 def course(k, cid, citizen, paragraph, start, end, reason=None, fmt=None, birth=None):
-    return dict(kommunekode=k, course_id=cid, citizen_key=citizen, paragraph=paragraph, format=fmt,
-                birth_year=birth, start_date=start, end_date=end, end_reason=reason)
+    return dict(
+        kommunekode=k,
+        course_id=cid,
+        citizen_key=citizen,
+        paragraph=paragraph,
+        format=fmt,
+        birth_year=birth,
+        start_date=start,
+        end_date=end,
+        end_reason=reason,
+    )
 
 
 def service(k, sid, citizen, paragraph, start, hours=None, cost=None):
-    return dict(kommunekode=k, service_id=sid, citizen_key=citizen, paragraph=paragraph, start_date=start,
-                hours_per_week=hours, annual_cost_dkk=cost)
+    return dict(
+        kommunekode=k,
+        service_id=sid,
+        citizen_key=citizen,
+        paragraph=paragraph,
+        start_date=start,
+        hours_per_week=hours,
+        annual_cost_dkk=cost,
+    )
 
 
 def shadow(k, cid, paragraph, hours=None, cost=None):
-    return dict(kommunekode=k, course_id=cid, shadow_paragraph=paragraph, shadow_hours_per_week=hours,
-                shadow_annual_cost_dkk=cost)
+    return dict(
+        kommunekode=k,
+        course_id=cid,
+        shadow_paragraph=paragraph,
+        shadow_hours_per_week=hours,
+        shadow_annual_cost_dkk=cost,
+    )
 
 
 D = date
@@ -99,8 +130,10 @@ DROP = {
         course("851", "c9", "G", "82b", D(2021, 7, 1), D(2021, 7, 1), "moved", "individual", 2004),
         course("860", "d1", "A", "82a", D(2021, 2, 1), D(2021, 9, 30), "completed", "group", 2003),
         course("860", "d2", "H", "82b", D(2021, 4, 1), D(2021, 7, 1), "referred", "individual", 1981),
-        *[course("787", f"l{days}", f"L{days}", "82a", END - timedelta(days=days), END, "completed", None, born)
-          for days, born in LENGTHS_787],
+        *[
+            course("787", f"l{days}", f"L{days}", "82a", END - timedelta(days=days), END, "completed", None, born)
+            for days, born in LENGTHS_787
+        ],
         course("813", "z1", "Z", "82a", D(2021, 5, 1), D(2021, 5, 31), "completed"),
     ],
     "services": [
@@ -140,7 +173,8 @@ DROP = {
             ("P4", "initial_conversation", D(2013, 9, 1)),  # after the period's end: not counted
             ("P6", "coffee", D(2013, 1, 1)),  # not a configured step
         ]
-    ] + [dict(kommunekode="851", programme="other", citizen_key="P5", step="target_group", date=D(2013, 1, 1))],
+    ]
+    + [dict(kommunekode="851", programme="other", citizen_key="P5", step="target_group", date=D(2013, 1, 1))],
     "housing_support": [
         dict(kommunekode="851", month=D(2018, 1, 1), hours=10.0, citizens=2, amount_dkk=1000.0),
         dict(kommunekode="851", month=D(2021, 9, 1), hours=20.5, citizens=3, amount_dkk=None),
@@ -185,13 +219,15 @@ def tables(tmp_path_factory):
 def rows_of(tables, family, report=None, kommunekode=None):
     columns, rows = tables[family]
     found = [dict(zip(columns, r, strict=True)) for r in rows]
-    return [r for r in found if (report is None or r["report"] == report)
-            and (kommunekode is None or r["kommunekode"] == kommunekode)]
+    return [
+        r
+        for r in found
+        if (report is None or r["report"] == report) and (kommunekode is None or r["kommunekode"] == kommunekode)
+    ]
 
 
 def one(tables, family, report, kommunekode, **keys):
-    found = [r for r in rows_of(tables, family, report, kommunekode)
-             if all(r[k] == v for k, v in keys.items())]
+    found = [r for r in rows_of(tables, family, report, kommunekode) if all(r[k] == v for k, v in keys.items())]
     assert len(found) == 1, (family, report, kommunekode, keys, found)
     return found[0]
 
@@ -252,19 +288,47 @@ def test_a_municipality_without_data_gets_zeros_and_empty_rates(tables):
 def test_completion(tables):
     # 851: ended c1 c2 c5 c6 c9 (not c3, ended the day before; not c4, the day after); completed c1 c5 c6
     row = one(tables, "completion", "r", "851")
-    assert_counts(row, ended=5, completed=3, citizens_with_course=6, ended_citizens=4, active_citizens=2,
-                  returning_citizens=2, adhoc_citizens=1, group_citizens=3, individual_citizens=3)
+    assert_counts(
+        row,
+        ended=5,
+        completed=3,
+        citizens_with_course=6,
+        ended_citizens=4,
+        active_citizens=2,
+        returning_citizens=2,
+        adhoc_citizens=1,
+        group_citizens=3,
+        individual_citizens=3,
+    )
     assert row["rate"] == pytest.approx(3 / 5)
     low, high = wilson_by_hand(3, 5)
     assert row["ci_low"] == pytest.approx(low, abs=1e-4) and row["ci_high"] == pytest.approx(high, abs=1e-4)
-    assert_counts(one(tables, "completion", "r", "860"), ended=2, completed=1, citizens_with_course=2,
-                  ended_citizens=2, active_citizens=0, returning_citizens=0, group_citizens=1,
-                  individual_citizens=1)
+    assert_counts(
+        one(tables, "completion", "r", "860"),
+        ended=2,
+        completed=1,
+        citizens_with_course=2,
+        ended_citizens=2,
+        active_citizens=0,
+        returning_citizens=0,
+        group_citizens=1,
+        individual_citizens=1,
+    )
     assert_counts(one(tables, "completion", "r", "787"), ended=6, completed=6, ended_citizens=6)
     total = one(tables, "completion", "r", "all")
     # citizen A of 851 and citizen A of 860 are two citizens
-    assert_counts(total, ended=13, completed=10, citizens_with_course=14, ended_citizens=12, active_citizens=2,
-                  returning_citizens=2, adhoc_citizens=1, group_citizens=4, individual_citizens=4)
+    assert_counts(
+        total,
+        ended=13,
+        completed=10,
+        citizens_with_course=14,
+        ended_citizens=12,
+        active_citizens=2,
+        returning_citizens=2,
+        adhoc_citizens=1,
+        group_citizens=4,
+        individual_citizens=4,
+    )
     assert total["rate"] == pytest.approx(10 / 13)
 
 
@@ -348,15 +412,43 @@ def test_age(tables):
         return {r["age_band"]: (r["citizens"], r["courses"]) for r in rows_of(tables, "age", "r", kommunekode)}
 
     # 851: G 17, B 21, A 31, D 61 (two courses, one citizen)
-    assert bands("851") == {"under_18": (1, 1), "18_29": (1, 1), "30_39": (1, 1), "40_49": (0, 0),
-                            "50_59": (0, 0), "60_plus": (1, 2), "unknown": (0, 0)}
+    assert bands("851") == {
+        "under_18": (1, 1),
+        "18_29": (1, 1),
+        "30_39": (1, 1),
+        "40_49": (0, 0),
+        "50_59": (0, 0),
+        "60_plus": (1, 2),
+        "unknown": (0, 0),
+    }
     # 787: 29, 30, 59, 60, 50, unknown
-    assert bands("787") == {"under_18": (0, 0), "18_29": (1, 1), "30_39": (1, 1), "40_49": (0, 0),
-                            "50_59": (2, 2), "60_plus": (1, 1), "unknown": (1, 1)}
-    assert bands("all") == {"under_18": (1, 1), "18_29": (3, 3), "30_39": (2, 2), "40_49": (1, 1),
-                            "50_59": (2, 2), "60_plus": (2, 3), "unknown": (1, 1)}
+    assert bands("787") == {
+        "under_18": (0, 0),
+        "18_29": (1, 1),
+        "30_39": (1, 1),
+        "40_49": (0, 0),
+        "50_59": (2, 2),
+        "60_plus": (1, 1),
+        "unknown": (1, 1),
+    }
+    assert bands("all") == {
+        "under_18": (1, 1),
+        "18_29": (3, 3),
+        "30_39": (2, 2),
+        "40_49": (1, 1),
+        "50_59": (2, 2),
+        "60_plus": (2, 3),
+        "unknown": (1, 1),
+    }
     assert [r["age_band"] for r in rows_of(tables, "age", "r", "851")] == [
-        "under_18", "18_29", "30_39", "40_49", "50_59", "60_plus", "unknown"]
+        "under_18",
+        "18_29",
+        "30_39",
+        "40_49",
+        "50_59",
+        "60_plus",
+        "unknown",
+    ]
 
 
 # --- shadow savings and pricing ------------------------------------------------------------------------------
@@ -382,8 +474,10 @@ def test_shadow_savings(tables):
 
 
 def test_unpriced_rows_are_listed_by_id(tables):
-    listed = [(r["kommunekode"], r["table_name"], r["row_id"], r["paragraph"], r["reason"])
-              for r in rows_of(tables, "unpriced", "r")]
+    listed = [
+        (r["kommunekode"], r["table_name"], r["row_id"], r["paragraph"], r["reason"])
+        for r in rows_of(tables, "unpriced", "r")
+    ]
     assert listed == [
         ("851", "shadow", "c9", "108", "no_catalogue_price"),
         ("860", "services", "t2", "108", "no_catalogue_price"),
@@ -425,8 +519,10 @@ def test_a_report_with_a_funnel_and_no_courses(tables):
 
 def test_housing_support(tables):
     def months(kommunekode):
-        return {r["month"]: (r["hours"], r["citizens"], r["amount_dkk"])
-                for r in rows_of(tables, "housing_support", "r", kommunekode)}
+        return {
+            r["month"]: (r["hours"], r["citizens"], r["amount_dkk"])
+            for r in rows_of(tables, "housing_support", "r", kommunekode)
+        }
 
     # every month up to the period's end (2018 included, 2021-10 not); an empty delivered cell stays empty
     assert months("851") == {"2018-01": (10, 2, 1000), "2021-09": (20.5, 3, None), "all": (30.5, 5, 1000)}
@@ -455,8 +551,11 @@ def test_investment(tables):
 def published(tables, family, report, kommunekode, **keys):
     columns, rows = tables[family]
     masked = [dict(zip(columns, r, strict=True)) for r in publication_rows(FAMILIES[family], columns, rows)]
-    found = [r for r in masked if r["report"] == report and r["kommunekode"] == kommunekode
-             and all(r[k] == v for k, v in keys.items())]
+    found = [
+        r
+        for r in masked
+        if r["report"] == report and r["kommunekode"] == kommunekode and all(r[k] == v for k, v in keys.items())
+    ]
     assert len(found) == 1
     return found[0]
 

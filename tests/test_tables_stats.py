@@ -5,8 +5,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from evalkit.publish import MASK, mask_row
-from evalkit.stats import register_wilson
+from evalkit.contract import MASK
+from evalkit.publish.masking import mask_row
+from evalkit.tables.stats import register_wilson
 
 
 @pytest.fixture
@@ -18,12 +19,15 @@ def con():
 
 
 # Published 95 % Wilson score intervals: Newcombe (1998), Statistics in Medicine 17:857-872, table II.
-@pytest.mark.parametrize(("k", "n", "low", "high"), [
-    (81, 263, 0.2553, 0.3662),
-    (15, 148, 0.0624, 0.1605),
-    (0, 20, 0.0, 0.1611),
-    (1, 29, 0.0061, 0.1718),
-])
+@pytest.mark.parametrize(
+    ("k", "n", "low", "high"),
+    [
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+    ],
+)
 def test_wilson_matches_published_intervals(con, k, n, low, high):
     got = con.execute("SELECT wilson_low(?, ?), wilson_high(?, ?)", [k, n, k, n]).fetchone()
     assert got == (pytest.approx(low, abs=5e-5), pytest.approx(high, abs=5e-5))

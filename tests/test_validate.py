@@ -66,7 +66,9 @@ def test_json_for_machines(quarter, capsys):
     courses = next(f for f in report["files"] if f["file"] == "2022Q1/851_courses.csv")
     assert (courses["rows_read"], courses["rows_loaded"], courses["rows_quarantined"]) == (5, 1, 4)
     assert {(p["column"], p["reason_code"], p["rows"]) for p in courses["problems"]} == {
-        ("citizen_id", "not_cpr", 1), ("paragraph", "unknown_code", 2), ("start_date", "not_date", 1)
+        ("citizen_id", "not_cpr", 1),
+        ("paragraph", "unknown_code", 2),
+        ("start_date", "not_date", 1),
     }
 
 

@@ -7,9 +7,11 @@ import shutil
 import duckdb
 import pytest
 from conftest import TEST_KEY, write_drop
+from warehouse_factory import build_from_raw
 
-from evalkit.ingest import AccountingError, ingest_quarter
-from evalkit.warehouse import MANIFEST, build_from_raw, build_warehouse
+from evalkit.contract import AccountingError
+from evalkit.ingest import ingest_quarter
+from evalkit.warehouse.build import MANIFEST, build_warehouse
 
 HEADER = "course_id,citizen_id,paragraph,start_date,end_date,end_reason\n"
 
@@ -22,17 +24,20 @@ def build(tmp_path, name="evalkit.duckdb"):
 
 def test_a_later_quarter_replaces_the_earlier_version_of_a_row(tmp_path):
     raw = tmp_path / "raw"
-    write_drop(raw, "2021Q2", "851_courses.csv",
-               HEADER + "c1,K-1,82a,2021-04-01,,\nc2,K-2,82b,2021-05-01,2021-06-01,completed\n")
+    write_drop(
+        raw,
+        "2021Q2",
+        "851_courses.csv",
+        HEADER + "c1,K-1,82a,2021-04-01,,\nc2,K-2,82b,2021-05-01,2021-06-01,completed\n",
+    )
     write_drop(raw, "2021Q3", "851_courses.csv", HEADER + "c1,K-1,82a,2021-04-01,2021-08-15,completed\n")
     con = build(tmp_path)
-    assert con.execute(
-        "SELECT course_id, end_date::VARCHAR, quarter FROM courses ORDER BY course_id"
-    ).fetchall() == [("c1", "2021-08-15", "2021Q3"), ("c2", "2021-06-01", "2021Q2")]
-    superseded = "SELECT table_name, kommunekode, key, quarter, replaced_by_quarter FROM superseded"
-    assert con.execute(superseded).fetchall() == [
-        ("courses", "851", "c1", "2021Q2", "2021Q3")
+    assert con.execute("SELECT course_id, end_date::VARCHAR, quarter FROM courses ORDER BY course_id").fetchall() == [
+        ("c1", "2021-08-15", "2021Q3"),
+        ("c2", "2021-06-01", "2021Q2"),
     ]
+    superseded = "SELECT table_name, kommunekode, key, quarter, replaced_by_quarter FROM superseded"
+    assert con.execute(superseded).fetchall() == [("courses", "851", "c1", "2021Q2", "2021Q3")]
 
 
 def test_the_same_key_in_two_municipalities_is_two_rows(tmp_path):
@@ -63,13 +68,27 @@ def test_an_empty_raw_folder_gives_an_empty_warehouse_with_every_table(tmp_path)
     (tmp_path / "raw").mkdir()
     con = build(tmp_path)
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    assert tables == {"courses", "services", "shadow", "milestones", "housing_support", "contacts", "staff_hours",
-                      "quarantine", "ingest_log", "superseded", "delivery_changes", "data_quality", "build_manifest"}
+    assert tables == {
+        "courses",
+        "services",
+        "shadow",
+        "milestones",
+        "housing_support",
+        "contacts",
+        "staff_hours",
+        "quarantine",
+        "ingest_log",
+        "superseded",
+        "delivery_changes",
+        "data_quality",
+        "build_manifest",
+    }
 
 
 def test_accounting_that_does_not_add_up_fails_the_build(tmp_path):
-    write_drop(tmp_path / "raw", "2021Q3", "851_courses.csv",
-               HEADER + "c1,K-1,82a,2021-04-01,,\nc2,K-2,82z,2021-04-01,,\n")
+    write_drop(
+        tmp_path / "raw", "2021Q3", "851_courses.csv", HEADER + "c1,K-1,82a,2021-04-01,,\nc2,K-2,82z,2021-04-01,,\n"
+    )
     build(tmp_path).close()
     quarter = tmp_path / "processed" / "quarters" / "2021Q3"
     # Lose the quarantined row: the rebuilt warehouse must notice that the file's rows no longer add up.
@@ -81,10 +100,20 @@ def test_accounting_that_does_not_add_up_fails_the_build(tmp_path):
 
 def test_data_quality_counts_what_each_delivery_brought_and_changed(tmp_path):
     raw = tmp_path / "raw"
-    write_drop(raw, "2021Q2", "851_courses.csv", HEADER + "c1,K-1,82a,2021-04-01,,\n"
-               "c2,K-2,82b,2021-04-01,2021-05-01,completed\nc4,K-4,82a,2021-04-01,,\nc5,K-5,82z,2021-04-01,,\n")
-    write_drop(raw, "2021Q3", "851_courses.csv", HEADER + "c1,K-1,82a,2021-04-01,2021-08-01,completed\n"
-               "c2,K-2,82b,2021-04-01,2021-05-01,completed\nc3,K-3,82a,2021-07-01,,\nc4,K-4,82b,2021-04-01,,\n")
+    write_drop(
+        raw,
+        "2021Q2",
+        "851_courses.csv",
+        HEADER + "c1,K-1,82a,2021-04-01,,\n"
+        "c2,K-2,82b,2021-04-01,2021-05-01,completed\nc4,K-4,82a,2021-04-01,,\nc5,K-5,82z,2021-04-01,,\n",
+    )
+    write_drop(
+        raw,
+        "2021Q3",
+        "851_courses.csv",
+        HEADER + "c1,K-1,82a,2021-04-01,2021-08-01,completed\n"
+        "c2,K-2,82b,2021-04-01,2021-05-01,completed\nc3,K-3,82a,2021-07-01,,\nc4,K-4,82b,2021-04-01,,\n",
+    )
     con = build(tmp_path)
     quality = con.execute(
         "SELECT quarter, rows_delivered, rows_loaded, rows_quarantined, new_rows, changed_rows, unchanged_rows,"
@@ -105,15 +134,15 @@ DELIVERIES = {
     },
     "2021Q2": {
         "851_courses.csv": HEADER + "c1,K-1,82a,2021-01-10,2021-05-01,completed\nc2,K-2,82b,2021-02-01,,\n"
-                           "c4,K-4,82a,2021-04-01,,\nc5,K-5,82a,2021-13-01,,\n",
+        "c4,K-4,82a,2021-04-01,,\nc5,K-5,82a,2021-13-01,,\n",
         "851_shadow.csv": "course_id,shadow_paragraph,shadow_hours_per_week\nc1,85,3\n",
         "851_milestones.csv": "programme,cpr,step,date\nbfa,K-1,target_group,2021-04-02\n",
     },
     "2021Q3": {
         "851_courses.csv": HEADER + "c1,K-1,82a,2021-01-10,2021-05-02,completed\nc2,K-2,82b,2021-02-01,"
-                           "2021-08-01,dropped_out\nc6,K-6,82b,2021-07-01,,\n",
+        "2021-08-01,dropped_out\nc6,K-6,82b,2021-07-01,,\n",
         "851_services.csv": "service_id,citizen_id,paragraph,start_date,hours_per_week\ns1,K-1,85,2021-03-01,4\n"
-                            "s2,K-1,85,2021-09-01,x\n",
+        "s2,K-1,85,2021-09-01,x\n",
         "851_milestones.csv": "programme,cpr,step,date\nbfa,K-1,target_group,2021-04-02\n",
     },
 }
@@ -153,12 +182,15 @@ def test_newer_quarters_update_the_warehouse_to_exactly_what_a_full_build_gives(
     assert build_warehouse(dirs, updated) == "updated with nothing (only newer quarters were added)"
 
 
-@pytest.mark.parametrize("change, reason", [
-    ("late quarter", "2021Q2 is older than the newest quarter already in the warehouse, 2021Q3"),
-    ("re-ingested", "quarters were ingested again: 2021Q1"),
-    ("removed", "quarters were removed: 2021Q3"),
-    ("code", "the warehouse code changed"),
-])
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ("late quarter", "2021Q2 is older than the newest quarter already in the warehouse, 2021Q3"),
+        ("re-ingested", "quarters were ingested again: 2021Q1"),
+        ("removed", "quarters were removed: 2021Q3"),
+        ("code", "the warehouse code changed"),
+    ],
+)
 def test_anything_but_newer_quarters_rebuilds_in_full(tmp_path, change, reason):
     dirs = ingest_all(tmp_path)
     db = tmp_path / "evalkit.duckdb"

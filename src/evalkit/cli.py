@@ -7,27 +7,31 @@ import importlib
 import sys
 from pathlib import Path
 
-from .dialect import FileProblem
-from .ingest import AccountingError, IngestError, ingest_quarter, scrub
-from .pseudonym import KeyError_, load_key
-from .warehouse import build_warehouse
+from evalkit.contract import AccountingError
+from evalkit.duck import add_resource_arguments, resources_from
+from evalkit.ingest import ingest_quarter
+from evalkit.ingest.delivery import IngestError, scrub
+from evalkit.ingest.dialect import FileProblem
+from evalkit.ingest.pseudonym import KeyError_, load_key
+from evalkit.warehouse.build import build_warehouse
 
-# Subcommands whose parsers live in their own modules: name -> module with `cli(argv) -> int`.
+# Subcommands whose parsers live in their own modules: name -> (module with `cli(argv) -> int`, what it does).
 DELEGATED = {
-    "tables": "evalkit.tables",
-    "synth": "evalkit.synth",
-    "reproduce": "evalkit.reproduce",
-    "validate": "evalkit.validate",
-    "data-quality": "evalkit.data_quality",
-    "excel": "evalkit.excel",
-    "figures": "evalkit.figures",
-    "notebook": "evalkit.figures.notebook",
+    "validate": ("evalkit.ingest.preflight", "check delivery files with the ingest's own checks; writes nothing"),
+    "data-quality": ("evalkit.warehouse.data_quality", "write the data-quality report of each delivery"),
+    "tables": ("evalkit.tables.cli", "compute the figure tables of every configured report"),
+    "publish": ("evalkit.publish.cli", "write the publication copies of the figure tables (small counts masked)"),
+    "excel": ("evalkit.publish.excel", "write results/tables.xlsx from the publication copies"),
+    "reproduce": ("evalkit.reproduce", "compare the figure tables with the source reports' published figures"),
+    "figures": ("evalkit.figures", "draw the report figures from the publication copies"),
+    "notebook": ("evalkit.notebook.run", "execute a reviewer notebook and write it as HTML"),
+    "synth": ("evalkit.synth", "write synthetic demo or benchmark deliveries"),
 }
 
 
 def _ingest(args: argparse.Namespace) -> int:
     key = load_key(args.key_file)
-    outcomes = ingest_quarter(Path(args.raw_dir), args.quarter, Path(args.out_dir), key)
+    outcomes = ingest_quarter(Path(args.raw_dir), args.quarter, Path(args.out_dir), key, resources_from(args))
     for o in outcomes:
         print(
             f"{o.delivery.display}: {o.rows_read} read, {o.rows_loaded} loaded, "
@@ -39,7 +43,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _warehouse(args: argparse.Namespace) -> int:
-    done = build_warehouse([Path(d) for d in args.quarter_dirs], Path(args.db))
+    done = build_warehouse([Path(d) for d in args.quarter_dirs], Path(args.db), resources_from(args))
     print(f"warehouse {args.db} {done}")
     return 0
 
@@ -53,22 +57,24 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--quarter", required=True, help="the delivery folder to ingest, e.g. 2021Q3")
     ingest.add_argument("--out-dir", required=True, help="where <table>.parquet, quarantine and ingest_log go")
     ingest.add_argument("--key-file", help="pseudonymisation key file (EVALKIT_PSEUDONYM_KEY wins when set)")
+    add_resource_arguments(ingest)
     ingest.set_defaults(run=_ingest)
 
     warehouse = sub.add_parser("warehouse", help="build the DuckDB warehouse from ingested quarters")
     warehouse.add_argument("--db", required=True, help="the DuckDB file to write")
     warehouse.add_argument("quarter_dirs", nargs="*", help="ingest output folders, one per quarter")
+    add_resource_arguments(warehouse)
     warehouse.set_defaults(run=_warehouse)
 
-    for name in DELEGATED:
-        sub.add_parser(name, help=f"see `evalkit {name} --help`", add_help=False)
+    for name, (_, summary) in DELEGATED.items():
+        sub.add_parser(name, help=f"{summary} (`evalkit {name} --help`)", add_help=False)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in DELEGATED:
-        return importlib.import_module(DELEGATED[argv[0]]).cli(argv[1:])
+        return importlib.import_module(DELEGATED[argv[0]][0]).cli(argv[1:])
     args = _parser().parse_args(argv)
     try:
         return args.run(args)

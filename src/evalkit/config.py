@@ -1,14 +1,26 @@
-"""Load and validate config/config.yaml, outside Snakemake (the CLI, tests and notebooks use this)."""
+"""The configuration and the sheets beside it: config/config.yaml (validated against its schema), the reports it
+names, the unit-cost catalogue and the municipality names.
+
+Every `evalkit` command a rule runs reads the configuration Snakemake merged (the config files and any
+`--config key=value`), handed over as JSON (`--config-json`); by hand, the same commands take the YAML files
+(`--config`), merged as Snakemake merges them.
+"""
 
 from __future__ import annotations
 
+import argparse
+import csv
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import yaml
+
+from evalkit.contract import ALL, PAYERS
 
 SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
 
@@ -104,3 +116,162 @@ def load_config(paths: str | Path | Sequence[str | Path]) -> dict[str, Any]:
         with open(path, encoding="utf-8") as handle:
             merged = _merge(merged, yaml.safe_load(handle) or {})
     return validate(merged)
+
+
+def add_config_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument(
+        "--config",
+        nargs="+",
+        action="extend",
+        help="config file(s); several are merged as snakemake merges them (later keys win)",
+    )
+    group.add_argument("--config-json", help="the configuration as JSON: what the Snakemake rules hand over")
+
+
+def config_from_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """The validated configuration named by --config or given by --config-json."""
+    if args.config_json is not None:
+        return validate(json.loads(args.config_json))
+    return load_config(args.config)
+
+
+def as_json(config: Mapping[str, Any]) -> str:
+    """The configuration as --config-json takes it (dates as YYYY-MM-DD)."""
+    return json.dumps(config, default=str, ensure_ascii=False, sort_keys=True)
+
+
+# --- reports -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    id: str
+    municipalities: tuple[str, ...] | None  # None: every municipality that delivered data
+    period_start: dt.date
+    period_end: dt.date
+    follow_up_until: dt.date
+    funnel_programme: str | None = None
+    funnel_steps: tuple[str, ...] = ()
+    business_case: Mapping | None = None  # the normalised `business_case` block, when the report has one
+
+    @classmethod
+    def from_config(cls, entry: Mapping) -> Report:
+        """A report of a validated configuration (load_config)."""
+        municipalities = entry["municipalities"]
+        funnel = entry.get("funnel") or {}
+        return cls(
+            id=entry["id"],
+            municipalities=None if municipalities == ALL else tuple(municipalities),
+            period_start=entry["period"]["start"],
+            period_end=entry["period"]["end"],
+            follow_up_until=entry["follow_up_until"],
+            funnel_programme=funnel.get("programme"),
+            funnel_steps=tuple(funnel.get("steps", ())),
+            business_case=entry.get("business_case"),
+        )
+
+
+# --- unit costs ----------------------------------------------------------------------------------------------
+
+PRICE_UNITS = ("hour", "year")
+
+
+def normalise_paragraph(value: str) -> str:
+    """`§ 85` -> `85`, as the warehouse normalises service paragraphs."""
+    return value.strip().lower().replace("§", "").replace(" ", "")
+
+
+def read_unit_costs(path: str | Path) -> list[tuple[str, str, float, int]]:
+    """config/unit_costs.csv as (paragraph, unit, price_dkk, price_year) rows, paragraphs normalised as the
+    warehouse normalises them (`§ 85` -> `85`). Refuses an unknown unit and two prices for one year."""
+    rows = []
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        for line, record in enumerate(csv.DictReader(handle), start=2):
+            paragraph = normalise_paragraph(record["paragraph"])
+            unit = record["unit"].strip().lower()
+            if unit not in PRICE_UNITS:
+                raise ValueError(f"{path}:{line}: unit must be one of {PRICE_UNITS}, not {unit!r}")
+            rows.append((paragraph, unit, float(record["price_dkk"]), int(record["price_year"])))
+    seen = set()
+    for paragraph, unit, _, year in rows:
+        if (paragraph, unit, year) in seen:  # two prices for one year: which one holds would be arbitrary
+            raise ValueError(f"{path}: two {unit} prices for paragraph {paragraph} in {year}")
+        seen.add((paragraph, unit, year))
+    return rows
+
+
+# --- payer shares --------------------------------------------------------------------------------------------
+
+SHARE_TOLERANCE = 1e-9  # shares are typed in as decimals: 0.1 + 0.2 + 0.7 is not exactly 1 in binary
+
+
+def read_payers(path: str | Path) -> dict[str, tuple[float, float, float]]:
+    """config/payers.csv (the config key `payers`) -> paragraph: (kommune, region, stat) shares, each row's shares
+    from 0 to 1 adding up to 1. A paragraph not in the file is the kommune's alone (contract section 7)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file: the config key `payers` names the payer shares of the business case")
+    columns = ("paragraph", *PAYERS)
+    payers: dict[str, tuple[float, float, float]] = {}
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in columns if c not in (reader.fieldnames or ())]
+        if missing:
+            raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}: expected {', '.join(columns)}")
+        for record in reader:
+            line = reader.line_num
+            paragraph = normalise_paragraph(record["paragraph"] or "")
+            if not paragraph:
+                raise ConfigError(f"{path}:{line}: column paragraph is empty: expected a paragraph, e.g. 85")
+            if paragraph in payers:
+                raise ConfigError(f"{path}:{line}: column paragraph: {record['paragraph']!r} is listed twice")
+            shares = [_share(path, line, payer, record[payer]) for payer in PAYERS]
+            if abs(sum(shares) - 1) > SHARE_TOLERANCE:
+                raise ConfigError(
+                    f"{path}:{line}: columns {', '.join(PAYERS)}: {', '.join(map(str, shares))} add up to "
+                    f"{sum(shares):g}: expected the shares of paragraph {paragraph} to add up to 1"
+                )
+            payers[paragraph] = (shares[0], shares[1], shares[2])
+    return payers
+
+
+def _share(path: Path, line: int, payer: str, cell: str | None) -> float:
+    text = (cell or "").strip()
+    try:
+        share = float(text.replace(",", "."))
+    except ValueError:
+        share = float("nan")
+    if not 0 <= share <= 1:
+        raise ConfigError(f"{path}:{line}: column {payer}: {text!r} is not a share: expected a number from 0 to 1")
+    return share
+
+
+# --- municipalities ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Municipalities:
+    """config/municipalities.csv: names for labels and each municipality's § 82 start date, where known."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    section82_start: dict[str, dt.date] = field(default_factory=dict)
+
+    def label(self, kommunekode: str, text) -> str:
+        """The name to show; `text` is the figures' label catalogue (evalkit.figures.text.Text)."""
+        if kommunekode == ALL:
+            return text("all")
+        return self.names.get(kommunekode, f"{text('municipality')} {kommunekode}")
+
+
+def load_municipalities(path: str | Path | None) -> Municipalities:
+    if path is None or not Path(path).exists():
+        return Municipalities()
+    names, starts = {}, {}
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        for record in csv.DictReader(handle):
+            code = record["kommunekode"].strip().zfill(3)
+            names[code] = record["name"].strip()
+            if record.get("section82_start", "").strip():
+                starts[code] = dt.date.fromisoformat(record["section82_start"].strip())
+    return Municipalities(names, starts)

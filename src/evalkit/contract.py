@@ -176,6 +176,8 @@ PROVENANCE_COLUMNS = (
 )
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
+# A CPR number as delivered: ten digits, an optional dash after six (the checks and the message scrubber use it).
+CPR_PATTERN = r"[0-9]{6}-?[0-9]{4}"
 FILE_PATTERN = re.compile(r"^(\d{3})_([a-z_]+)$")
 
 _TRANSLITERATION = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e"})
@@ -228,6 +230,26 @@ QUARANTINE_COLUMNS = (
     ("reason", "VARCHAR"),
     ("reason_da", "VARCHAR"),
 )
+
+
+# The bookkeeping tables the ingest writes beside the contract tables, and so every file of an ingested quarter.
+QUARANTINE = "quarantine"
+INGEST_LOG = "ingest_log"
+QUARTER_FILES = (*TABLES, QUARANTINE, INGEST_LOG)
+
+# A report's total over its municipalities: the `kommunekode` of its row in every figure table (section 6).
+ALL = "all"
+
+# The business case (section 7) splits costs between these payers; `all` is their sum.
+PAYERS = ("kommune", "region", "stat")
+
+# Publication (section 5): a count of 1-4 is shown as MASK.
+MASK = "<5"
+SMALLEST_SHOWN = 5
+
+
+class AccountingError(Exception):
+    """A file's rows read differ from its rows loaded plus rows quarantined: a row was lost or counted twice."""
 
 
 def ddl(name: str, columns) -> str:

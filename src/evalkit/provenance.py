@@ -3,7 +3,7 @@
 Snakemake reruns a job whose params changed; the shell command calling `evalkit ...` stays the same when evalkit
 is updated, so without a fingerprint of the code an upgraded validation or query would leave stale outputs in
 place. A fingerprint of a folder's files stands in for listing every file (see workflow/rules/ingest.smk) and
-tells the warehouse whether a quarter was ingested again (evalkit.warehouse).
+tells the warehouse whether a quarter was ingested again (evalkit.warehouse.build).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ def source_fingerprint(*modules: str) -> str:
     package = resources.files("evalkit")
     for name in modules:
         target = package.joinpath(*name.split("/"))
+        if not (target.is_dir() or target.is_file()):  # a renamed module must not leave a stage without trigger
+            raise FileNotFoundError(f"evalkit has no module or folder {name!r} to fingerprint")
         files = sorted(target.iterdir(), key=lambda p: p.name) if target.is_dir() else [target]
         for path in files:
             if path.is_file():

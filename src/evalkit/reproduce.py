@@ -26,10 +26,41 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-PUBLISHED_COLUMNS = ("report", "location", "line", "report_id", "kommunekode", "family", "metric", "value", "unit",
-                     "rounding", "quote", "figure", "basis", "known_deviation")
-OUTPUT_COLUMNS = ("report", "location", "line", "report_id", "kommunekode", "family", "metric", "figure",
-                  "published", "computed", "unit", "rounding", "verdict", "detail")
+from evalkit.config import Municipalities, load_municipalities
+from evalkit.contract import ALL
+
+PUBLISHED_COLUMNS = (
+    "report",
+    "location",
+    "line",
+    "report_id",
+    "kommunekode",
+    "family",
+    "metric",
+    "value",
+    "unit",
+    "rounding",
+    "quote",
+    "figure",
+    "basis",
+    "known_deviation",
+)
+OUTPUT_COLUMNS = (
+    "report",
+    "location",
+    "line",
+    "report_id",
+    "kommunekode",
+    "family",
+    "metric",
+    "figure",
+    "published",
+    "computed",
+    "unit",
+    "rounding",
+    "verdict",
+    "detail",
+)
 AGGREGATES = {"min": min, "max": max, "count": lambda values: sum(1 for v in values if v > 0)}
 
 # How close a computed value must be to the published one: half the unit the report rounded to, or a bound.
@@ -43,9 +74,13 @@ ROUNDING: dict[str, Callable[[float, float], bool]] = {
     "below": lambda computed, published: computed < published,
     "above": lambda computed, published: computed > published,
 }
-MUNICIPALITY_NAMES = {"851": "Aalborg", "860": "Hjørring", "787": "Thisted", "813": "Frederikshavn",
-                      "607": "Fredericia", "all": "all", "min": "lowest municipality",
-                      "max": "highest municipality", "count": "number of municipalities"}
+# What a published figure's kommunekode names besides a municipality (see AGGREGATES).
+AGGREGATE_LABELS = {
+    ALL: "all",
+    "min": "lowest municipality",
+    "max": "highest municipality",
+    "count": "number of municipalities",
+}
 
 
 class ReproductionError(Exception):
@@ -144,7 +179,7 @@ class FigureTables:
 
     def municipalities(self, family: str, report_id: str) -> list[str]:
         _, rows = self.table(family)
-        return sorted({r["kommunekode"] for r in rows if r["report"] == report_id and r["kommunekode"] != "all"})
+        return sorted({r["kommunekode"] for r in rows if r["report"] == report_id and r["kommunekode"] != ALL})
 
 
 def _cell(family: str, rows: list[dict[str, str]], columns: list[str], term: Term, where: str) -> str:
@@ -305,9 +340,24 @@ def write_csv(path: Path, outcomes: Sequence[Outcome]) -> None:
         writer.writerow(OUTPUT_COLUMNS)
         for o in outcomes:
             r = o.row
-            writer.writerow([r["report"], r["location"], r["line"], r["report_id"], r["kommunekode"], r["family"],
-                             r["metric"], r["figure"], r["value"], format_value(o.computed, r), r["unit"],
-                             r["rounding"], o.verdict, o.detail])
+            writer.writerow(
+                [
+                    r["report"],
+                    r["location"],
+                    r["line"],
+                    r["report_id"],
+                    r["kommunekode"],
+                    r["family"],
+                    r["metric"],
+                    r["figure"],
+                    r["value"],
+                    format_value(o.computed, r),
+                    r["unit"],
+                    r["rounding"],
+                    o.verdict,
+                    o.detail,
+                ]
+            )
 
 
 UNIT_LABELS = {"percent": " %", "dkk": " kr.", "days": " days", "hours": " hours"}
@@ -320,8 +370,11 @@ def _shown(value: float | str | None, row: dict[str, str], published: bool) -> s
     text = row["value"] if published else format_value(value, row)
     if not isinstance(value, str) and row["unit"] != "date":
         number = float(text)
-        text = f"{number:,.0f}" if number.is_integer() and row["unit"] != "percent" else \
-            (f"{number:,.2f}" if not published else text)
+        text = (
+            f"{number:,.0f}"
+            if number.is_integer() and row["unit"] != "percent"
+            else (f"{number:,.2f}" if not published else text)
+        )
     prefix = ROUNDING_LABELS.get(row["rounding"], "") if published else ""
     return f"{prefix}{text}{UNIT_LABELS.get(row['unit'], '')}"
 
@@ -329,7 +382,14 @@ def _shown(value: float | str | None, row: dict[str, str], published: bool) -> s
 VERDICT_LABELS = {"pass": "pass", "fail": "**FAIL**", "known_deviation": "known deviation"}
 
 
-def write_markdown(path: Path, outcomes: Sequence[Outcome], published_path: Path, tables_dir: Path) -> None:
+def write_markdown(
+    path: Path,
+    outcomes: Sequence[Outcome],
+    published_path: Path,
+    tables_dir: Path,
+    municipalities: Municipalities | None = None,
+) -> None:
+    names = (municipalities.names if municipalities else {}) | AGGREGATE_LABELS
     counts = {v: sum(o.verdict == v for o in outcomes) for v in ("pass", "known_deviation", "fail")}
     lines = [
         "# Reproduction of the source reports' published figures",
@@ -343,17 +403,27 @@ def write_markdown(path: Path, outcomes: Sequence[Outcome], published_path: Path
     ]
     for report in dict.fromkeys(o.row["report"] for o in outcomes):
         rows = [o for o in outcomes if o.row["report"] == report]
-        lines += ["", f"## {report} (config report `{rows[0].row['report_id']}`)", "",
-                  "| figure | municipality | source (section / table, line) | published | computed | verdict |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"## {report} (config report `{rows[0].row['report_id']}`)",
+            "",
+            "| figure | municipality | source (section / table, line) | published | computed | verdict |",
+            "|---|---|---|---|---|---|",
+        ]
         for o in rows:
             r = o.row
             source = f"{r['location']}, l. {r['line']}"
             if r["basis"] != "printed":
                 source += f" — {r['basis']}"
             verdict = VERDICT_LABELS[o.verdict] + (f": {o.detail}" if o.detail else "")
-            cells = [f"{r['figure']} — „{r['quote']}“", MUNICIPALITY_NAMES.get(r["kommunekode"], r["kommunekode"]),
-                     source, _shown(r["value"], r, True), _shown(o.computed, r, False), verdict]
+            cells = [
+                f"{r['figure']} — „{r['quote']}“",
+                names.get(r["kommunekode"], r["kommunekode"]),
+                source,
+                _shown(r["value"], r, True),
+                _shown(o.computed, r, False),
+                verdict,
+            ]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -364,8 +434,10 @@ def failure_message(outcomes: Sequence[Outcome]) -> str:
     lines = [f"{len(failed)} published figure(s) not reproduced:"]
     for o in failed:
         r = o.row
-        lines.append(f"  {r['report']} {r['location']} (l. {r['line']}), {r['report_id']} {r['kommunekode']}, "
-                     f"{r['family']}.{r['metric']} — {r['figure']}: {o.detail}")
+        lines.append(
+            f"  {r['report']} {r['location']} (l. {r['line']}), {r['report_id']} {r['kommunekode']}, "
+            f"{r['family']}.{r['metric']} — {r['figure']}: {o.detail}"
+        )
     return "\n".join(lines)
 
 
@@ -375,8 +447,10 @@ def cli(argv: list[str]) -> int:
     parser.add_argument("--tables", default="results/tables", help="folder of the figure tables")
     parser.add_argument("--csv", default="results/reproduction.csv")
     parser.add_argument("--md", default="results/reproduction.md")
-    parser.add_argument("--report-ids", nargs="*",
-                        help="compare only the figures of these configured reports (default: every figure)")
+    parser.add_argument("--municipalities", default="config/municipalities.csv", help="names for the report")
+    parser.add_argument(
+        "--report-ids", nargs="*", help="compare only the figures of these configured reports (default: every figure)"
+    )
     args = parser.parse_args(argv)
     published_path, tables_dir = Path(args.published), Path(args.tables)
     published = read_published(published_path)
@@ -389,10 +463,12 @@ def cli(argv: list[str]) -> int:
         print(f"evalkit reproduce: error: {error}", file=sys.stderr)
         return 2
     write_csv(Path(args.csv), outcomes)
-    write_markdown(Path(args.md), outcomes, published_path, tables_dir)
+    write_markdown(Path(args.md), outcomes, published_path, tables_dir, load_municipalities(args.municipalities))
     counts = {v: sum(o.verdict == v for o in outcomes) for v in ("pass", "known_deviation", "fail")}
-    print(f"evalkit reproduce: {len(outcomes)} figures, {counts['pass']} pass, "
-          f"{counts['known_deviation']} known deviations, {counts['fail']} fail -> {args.md}")
+    print(
+        f"evalkit reproduce: {len(outcomes)} figures, {counts['pass']} pass, "
+        f"{counts['known_deviation']} known deviations, {counts['fail']} fail -> {args.md}"
+    )
     for o in outcomes:
         if o.verdict == "known_deviation":
             print(f"  known deviation: {o.row['report_id']} {o.row['kommunekode']} {o.row['metric']}: {o.detail}")

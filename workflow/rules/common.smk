@@ -1,23 +1,51 @@
-# Paths from the config and the delivery folders found under raw_dir. No rule hard-codes a folder.
+# Paths, lists and input functions for the rules, as the snakemake-workflows layout keeps them. The other files
+# of workflow/rules hold rules only and may be included in any order. Every folder comes from the config.
 from pathlib import Path
 
-from evalkit.contract import QUARTER_PATTERN
-from evalkit.ingest import OUTPUTS as INGEST_OUTPUTS, discover_quarters
+from evalkit.config import as_json
+from evalkit.contract import QUARTER_FILES, QUARTER_PATTERN
+from evalkit.figures.labels import figure_label, municipality_label, report_label, report_section
+from evalkit.ingest.delivery import discover_quarters
 from evalkit.provenance import files_fingerprint, source_fingerprint
-from evalkit.warehouse import CODE_MODULES as WAREHOUSE_MODULES
+from evalkit.reproduce.compare import published_families
+from evalkit.tables.registry import FAMILIES, IN_REPORT, PUBLISHED
+from evalkit.warehouse.build import CODE_MODULES as WAREHOUSE_MODULES
 
 RAW_DIR = Path(config["raw_dir"])
 PROCESSED_DIR = Path(config["processed_dir"])
 RESULTS_DIR = Path(config["results_dir"])
 LOG_DIR = RESULTS_DIR / "logs"
 WAREHOUSE = PROCESSED_DIR / "evalkit.duckdb"
+TABLES_DIR = RESULTS_DIR / "tables"
+PUBLISH_DIR = RESULTS_DIR / "publish"
+FIGURES_DIR = RESULTS_DIR / "figures"
+NOTEBOOKS_DIR = RESULTS_DIR / "notebooks"
+DATA_QUALITY_DIR = RESULTS_DIR / "data_quality"
+WORKBOOK = RESULTS_DIR / "tables.xlsx"
+REPRODUCTION_MD = RESULTS_DIR / "reproduction.md"
+REPRODUCTION_CSV = RESULTS_DIR / "reproduction.csv"
+MUNICIPALITY_NAMES = "config/municipalities.csv"
+
 QUARTERS = discover_quarters(RAW_DIR)
+# The families of the registry (evalkit.tables.registry): all of them are computed, the published ones copied
+# for publication, and those marked for the report shown in the HTML report.
+TABLE_FAMILIES = list(FAMILIES)
+PUBLISHED_FAMILIES = PUBLISHED
+REPORT_TABLES = IN_REPORT
+REPORT_IDS = [str(report["id"]) for report in config["reports"]]
+NOTEBOOK_REPORTS = [report_id for report_id in REPORT_IDS if Path("notebooks", f"{report_id}.py").exists()]
+# The reproduction of published figures runs only where the config names them (the shipped demo does).
+REPRODUCE = bool(config.get("published_figures"))
+
+# The configuration Snakemake merged (config files and any --config key=value): what every command reads. As a
+# param, a change to it reruns the jobs that read it.
+RUN_CONFIG = as_json(config)
+
 # The code each stage runs: a change reruns the stage (and what follows), not only a changed input.
-INGEST_CODE = source_fingerprint(
-    "contract.py", "dialect.py", "duck.py", "ingest.py", "validation.py", "messages.py", "pseudonym.py"
-)
+INGEST_CODE = source_fingerprint("contract.py", "duck.py", "ingest")
 WAREHOUSE_CODE = source_fingerprint(*WAREHOUSE_MODULES)
-TABLES_CODE = source_fingerprint("duck.py", "tables.py", "stats.py", "publish.py", "excel.py", "sql")
+TABLES_CODE = source_fingerprint("config.py", "contract.py", "duck.py", "tables", "tables/sql")
+PUBLISH_CODE = source_fingerprint("contract.py", "tables/registry.py", "publish")
 
 
 wildcard_constraints:
@@ -29,7 +57,7 @@ def quarter_dir(quarter):
 
 
 def quarter_outputs(quarter):
-    return [str(quarter_dir(quarter) / f"{name}.parquet") for name in INGEST_OUTPUTS]
+    return [str(quarter_dir(quarter) / f"{name}.parquet") for name in QUARTER_FILES]
 
 
 def delivery_folder(wildcards):
@@ -41,5 +69,48 @@ def delivery_state(wildcards):
     return files_fingerprint(RAW_DIR / wildcards.quarter)
 
 
-# What `make results` builds; the rule files of later stages add their outputs here.
-ALL_TARGETS = [WAREHOUSE]
+def payer_shares(wildcards):
+    """The payer shares are an input of the figure tables when a report has a business case (contract section 7)."""
+    return [config["payers"]] if any("business_case" in report for report in config["reports"]) else []
+
+
+def table_files(families):
+    return [TABLES_DIR / f"{family}.csv" for family in families]
+
+
+def publish_files(families):
+    return [PUBLISH_DIR / f"{family}.csv" for family in families]
+
+
+def reproduced_tables():
+    return table_files(published_families(config["published_figures"])) if REPRODUCE else []
+
+
+def data_quality_reports():
+    return [DATA_QUALITY_DIR / f"{quarter}.md" for quarter in QUARTERS]
+
+
+def reproduction_inputs():
+    """The notebook's reproduction inputs, where the run has one; the HTML report shows it too. report()'s
+    caption is resolved in the rule that takes it, so this gives the named inputs, not an input function."""
+    if not REPRODUCE:
+        return {}
+    return {
+        "reproduction": report(
+            REPRODUCTION_MD,
+            caption="../report/reproduction.rst",
+            category=report_section(config, "reproduction"),
+        ),
+        "reproduction_table": REPRODUCTION_CSV,
+    }
+
+
+def get_final_output():
+    """What `make results` (rule all) builds."""
+    final = [WAREHOUSE, *table_files(TABLE_FAMILIES), *publish_files(PUBLISHED_FAMILIES), WORKBOOK]
+    final += data_quality_reports()
+    final += [FIGURES_DIR / report_id for report_id in REPORT_IDS]
+    final += [NOTEBOOKS_DIR / f"{report_id}.html" for report_id in NOTEBOOK_REPORTS]
+    if REPRODUCE:
+        final.append(REPRODUCTION_MD)
+    return final

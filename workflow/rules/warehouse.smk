@@ -2,8 +2,6 @@
 # update(): a delivery of newer quarters is applied to the existing database instead of rebuilding it
 # (evalkit.warehouse decides, and rebuilds in full whenever anything else changed); Snakemake keeps a backup
 # of the database while the job runs and restores it if the job fails.
-
-
 rule warehouse:
     input:
         [quarter_outputs(quarter) for quarter in QUARTERS],
@@ -11,10 +9,38 @@ rule warehouse:
         update(WAREHOUSE),
     log:
         LOG_DIR / "warehouse.log",
+    conda:
+        "../../environment.yml"
+    threads: 2
+    resources:
+        mem_mb=1250,
     params:
         quarter_dirs=[str(quarter_dir(quarter)) for quarter in QUARTERS],
         code=WAREHOUSE_CODE,
+    shell:
+        "evalkit warehouse --db {output:q} --threads {threads} --memory-mb {resources.mem_mb}"
+        " {params.quarter_dirs:q} > {log:q} 2>&1"
+
+
+# A data-quality report per delivery folder: rows delivered, loaded, quarantined by reason, and what changed.
+# Shown in the HTML report after the reproduction.
+rule data_quality:
+    input:
+        WAREHOUSE,
+    output:
+        [
+            report(path, caption="../report/data_quality.rst", category=report_section(config, "data_quality"))
+            for path in data_quality_reports()
+        ],
+    log:
+        LOG_DIR / "data_quality.log",
     conda:
         "../../environment.yml"
+    params:
+        out_dir=DATA_QUALITY_DIR,
+        quarters=QUARTERS,
+        # A function, not the bare string: the linter takes a param such as "da" for a path prefix of "data/".
+        language=lambda wildcards: config["language"],
     shell:
-        "evalkit warehouse --db {output:q} {params.quarter_dirs:q} > {log:q} 2>&1"
+        "evalkit data-quality --db {input:q} --out-dir {params.out_dir:q} --lang {params.language}"
+        " {params.quarters} > {log:q} 2>&1"

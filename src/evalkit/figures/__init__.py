@@ -2,10 +2,9 @@
 
 text.py   labels (Danish, the reports' terms; English with `language: en`) and Danish number formatting
 theme.py  the one seaborn theme and palette; PNG (200 dpi) and SVG output
-data.py   one prepare function per figure kind: table rows -> exactly what the figure plots
+prepare.py  one prepare function per figure kind: table rows -> exactly what the figure plots
 plots.py  one plot function per figure kind
 build.py  which figures a report gets, and drawing them
-notebook.py  `evalkit notebook`: execute a jupytext notebook and export it as HTML
 
 Figures read the publication copies (results/publish/, counts 1-4 shown as `<5`). `--internal` reads the
 unmasked tables instead and marks every title and file name as internal ("intern").
@@ -21,27 +20,33 @@ DEFAULT_MUNICIPALITIES = "config/municipalities.csv"
 
 
 def cli(argv: list[str]) -> int:
-    from evalkit.tables import load_config
-
-    from .build import Context, load_tables, write_report_figures
-    from .data import load_municipalities
-    from .text import LANGUAGES, Text
+    from evalkit.config import add_config_arguments, config_from_arguments, load_municipalities
+    from evalkit.figures.build import Context, load_tables, write_report_figures
+    from evalkit.figures.text import LANGUAGES, Text
 
     parser = argparse.ArgumentParser(prog="evalkit figures", description=__doc__.splitlines()[0])
-    parser.add_argument("--config", nargs="+", action="extend", default=[], required=True,
-                        help="config file(s), merged as snakemake merges --configfile")
-    parser.add_argument("--tables", required=True,
-                        help="folder of figure tables: results/publish (masked) or, with --internal, results/tables")
+    add_config_arguments(parser)
+    parser.add_argument(
+        "--tables",
+        required=True,
+        help="folder of figure tables: results/publish (masked) or, with --internal, results/tables",
+    )
     parser.add_argument("--out", required=True, help="figures go to OUT/<report>/<figure>.png and .svg")
     parser.add_argument("--report", action="append", help="only this report id (repeatable; default: every one)")
-    parser.add_argument("--municipalities", default=DEFAULT_MUNICIPALITIES,
-                        help="kommunekode, name, section82_start (default: %(default)s)")
+    parser.add_argument(
+        "--municipalities",
+        default=DEFAULT_MUNICIPALITIES,
+        help="kommunekode, name, section82_start (default: %(default)s)",
+    )
     parser.add_argument("--language", choices=LANGUAGES, help="overrides the config's `language`")
-    parser.add_argument("--internal", action="store_true",
-                        help="the tables are unmasked: mark every figure internal (title and file name)")
+    parser.add_argument(
+        "--internal",
+        action="store_true",
+        help="the tables are unmasked: mark every figure internal (title and file name)",
+    )
     args = parser.parse_args(argv)
 
-    config = load_config(args.config)
+    config = config_from_arguments(args)
     reports = {str(r["id"]): r for r in config["reports"]}
     wanted = args.report or list(reports)
     unknown = [r for r in wanted if r not in reports]

@@ -18,11 +18,13 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from . import data, plots
-from .data import Municipalities, Prepared
-from .plots import Heading
-from .text import Text
-from .theme import save_figure
+from evalkit.config import Municipalities
+from evalkit.contract import ALL
+from evalkit.figures import plots, prepare, programme_plots
+from evalkit.figures.plots import Heading
+from evalkit.figures.prepare import Prepared
+from evalkit.figures.text import Text
+from evalkit.figures.theme import save_figure
 
 INTERNAL_SUFFIX = "_intern"
 MANIFEST = "figures.csv"
@@ -67,48 +69,93 @@ def _table(context: Context, family: str) -> pd.DataFrame:
     return context.tables.get(family, pd.DataFrame(columns=["report", "kommunekode"]))
 
 
-KINDS: dict[str, Kind] = {k.name: k for k in (
-    # report 000, appendix tables 1-5, per municipality
-    Kind("paragraph_counts", ("paragraph_counts",),
-         lambda c, k: data.prepare_paragraph_counts(_table(c, "paragraph_counts"), c.id, k, c.text),
-         lambda p, t, h: plots.plot_counts(p, "citizens", t, h, ylabel=t("citizens"))),
-    Kind("age", ("age",),
-         lambda c, k: data.prepare_age(_table(c, "age"), c.id, k, c.text),
-         lambda p, t, h: plots.plot_counts(p, "citizens", t, h, xlabel=t("age.axis"), ylabel=t("citizens"))),
-    Kind("course_length", ("course_length",),
-         lambda c, k: data.prepare_course_length(_table(c, "course_length"), c.id, k, c.text),
-         plots.plot_course_length),
-    Kind("services_before_after", ("services_before_after",),
-         lambda c, k: data.prepare_services_before_after(_table(c, "services_before_after"), c.id, k, c.text),
-         plots.plot_services_before_after),
-    Kind("housing_support", ("housing_support",),
-         lambda c, k: data.prepare_housing_support(_table(c, "housing_support"), c.id, k, c.text,
-                                                   c.municipalities.section82_start.get(k)),
-         plots.plot_housing_support),
-    # across municipalities
-    Kind("referral_onward", ("referral_onward",),
-         lambda c, k: data.prepare_rate(_table(c, "referral_onward"), c.id, "share", "later_visited",
-                                        "ended_citizens", c.municipalities, c.text),
-         lambda p, t, h: plots.plot_rate(p, t, h, t("referral_onward.axis")), per_municipality=False),
-    Kind("completion", ("completion",),
-         lambda c, k: data.prepare_rate(_table(c, "completion"), c.id, "rate", "completed", "ended",
-                                        c.municipalities, c.text),
-         lambda p, t, h: plots.plot_rate(p, t, h, t("completion.axis")), per_municipality=False),
-    # report 001
-    Kind("contacts", ("contacts",),
-         lambda c, k: data.prepare_contacts(_table(c, "contacts"), c.id, k, c.text), plots.plot_contacts),
-    Kind("shadow_savings", ("shadow_savings", "investment"),
-         lambda c, k: data.prepare_shadow_savings(_table(c, "shadow_savings"), _table(c, "investment"), c.id, k,
-                                                  c.text),
-         plots.plot_shadow_savings),
-    # report 003
-    Kind("funnel", ("funnel",),
-         lambda c, k: data.prepare_funnel(_table(c, "funnel"), c.id, data.ALL, c.text), plots.plot_funnel,
-         per_municipality=False),
-    Kind("funnel_by_municipality", ("funnel",),
-         lambda c, k: data.prepare_funnel_by_municipality(_table(c, "funnel"), c.id, c.municipalities, c.text),
-         plots.plot_funnel_by_municipality, per_municipality=False),
-)}
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        # report 000, appendix tables 1-5, per municipality
+        Kind(
+            "paragraph_counts",
+            ("paragraph_counts",),
+            lambda c, k: prepare.prepare_paragraph_counts(_table(c, "paragraph_counts"), c.id, k, c.text),
+            lambda p, t, h: plots.plot_counts(p, "citizens", t, h, ylabel=t("citizens")),
+        ),
+        Kind(
+            "age",
+            ("age",),
+            lambda c, k: prepare.prepare_age(_table(c, "age"), c.id, k, c.text),
+            lambda p, t, h: plots.plot_counts(p, "citizens", t, h, xlabel=t("age.axis"), ylabel=t("citizens")),
+        ),
+        Kind(
+            "course_length",
+            ("course_length",),
+            lambda c, k: prepare.prepare_course_length(_table(c, "course_length"), c.id, k, c.text),
+            plots.plot_course_length,
+        ),
+        Kind(
+            "services_before_after",
+            ("services_before_after",),
+            lambda c, k: prepare.prepare_services_before_after(_table(c, "services_before_after"), c.id, k, c.text),
+            plots.plot_services_before_after,
+        ),
+        Kind(
+            "housing_support",
+            ("housing_support",),
+            lambda c, k: prepare.prepare_housing_support(
+                _table(c, "housing_support"), c.id, k, c.text, c.municipalities.section82_start.get(k)
+            ),
+            plots.plot_housing_support,
+        ),
+        # across municipalities
+        Kind(
+            "referral_onward",
+            ("referral_onward",),
+            lambda c, k: prepare.prepare_rate(
+                _table(c, "referral_onward"), c.id, "share", "later_visited", "ended_citizens", c.municipalities, c.text
+            ),
+            lambda p, t, h: plots.plot_rate(p, t, h, t("referral_onward.axis")),
+            per_municipality=False,
+        ),
+        Kind(
+            "completion",
+            ("completion",),
+            lambda c, k: prepare.prepare_rate(
+                _table(c, "completion"), c.id, "rate", "completed", "ended", c.municipalities, c.text
+            ),
+            lambda p, t, h: plots.plot_rate(p, t, h, t("completion.axis")),
+            per_municipality=False,
+        ),
+        # report 001
+        Kind(
+            "contacts",
+            ("contacts",),
+            lambda c, k: prepare.prepare_contacts(_table(c, "contacts"), c.id, k, c.text),
+            programme_plots.plot_contacts,
+        ),
+        Kind(
+            "shadow_savings",
+            ("shadow_savings", "investment"),
+            lambda c, k: prepare.prepare_shadow_savings(
+                _table(c, "shadow_savings"), _table(c, "investment"), c.id, k, c.text
+            ),
+            programme_plots.plot_shadow_savings,
+        ),
+        # report 003
+        Kind(
+            "funnel",
+            ("funnel",),
+            lambda c, k: prepare.prepare_funnel(_table(c, "funnel"), c.id, ALL, c.text),
+            programme_plots.plot_funnel,
+            per_municipality=False,
+        ),
+        Kind(
+            "funnel_by_municipality",
+            ("funnel",),
+            lambda c, k: prepare.prepare_funnel_by_municipality(_table(c, "funnel"), c.id, c.municipalities, c.text),
+            programme_plots.plot_funnel_by_municipality,
+            per_municipality=False,
+        ),
+    )
+}
 FAMILIES = tuple(dict.fromkeys(f for kind in KINDS.values() for f in kind.families))
 
 
@@ -130,7 +177,7 @@ def report_municipalities(context: Context) -> list[str]:
     """The report's municipalities in config order, as the figure tables list them."""
     codes: dict[str, None] = {}
     for family in FAMILIES:
-        codes.update(dict.fromkeys(data.municipalities_in(_table(context, family), context.id)))
+        codes.update(dict.fromkeys(prepare.municipalities_in(_table(context, family), context.id)))
     return list(codes)
 
 
@@ -155,8 +202,11 @@ def heading(context: Context, spec: Spec, prepared: Prepared) -> Heading:
     title = text(f"{spec.kind}.title")
     if context.internal:
         title += f" ({text('internal')})"
-    where = (text("municipality_of", name=context.municipalities.label(spec.kommunekode, text))
-             if spec.kommunekode is not None else context.report.get("title", context.id))
+    where = (
+        text("municipality_of", name=context.municipalities.label(spec.kommunekode, text))
+        if spec.kommunekode is not None
+        else context.report.get("title", context.id)
+    )
     when = context.period
     if spec.kind == "housing_support" and not prepared.frame.empty:
         months = prepared.frame["month"]
@@ -179,11 +229,18 @@ def write_report_figures(context: Context, out_dir: Path) -> list[Spec]:
         for spec, prepared in plan(context):
             figure_heading = heading(context, spec, prepared)
             save_figure(KINDS[spec.kind].plot(prepared, context.text, figure_heading), out_dir / spec.stem)
-            writer.writerow([spec.stem, spec.kind, spec.kommunekode or data.ALL, figure_heading.title,
-                             " ".join(KINDS[spec.kind].families)])
+            writer.writerow(
+                [
+                    spec.stem,
+                    spec.kind,
+                    spec.kommunekode or ALL,
+                    figure_heading.title,
+                    " ".join(KINDS[spec.kind].families),
+                ]
+            )
             written.append(spec)
     return written
 
 
 def load_tables(tables_dir: str | Path) -> dict[str, pd.DataFrame]:
-    return {family: data.read_table(tables_dir, family) for family in FAMILIES}
+    return {family: prepare.read_table(tables_dir, family) for family in FAMILIES}

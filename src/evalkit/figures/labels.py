@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from functools import cache
 
-from .text import Text
+from evalkit.figures.text import Text
 
 # <kind>[_<kommunekode>][_intern], as build.Spec.stem writes it
 STEM = re.compile(r"^(?P<kind>[a-z_]+?)(?:_(?P<kommunekode>\d{3}))?(?P<internal>_intern)?$")
@@ -20,10 +20,18 @@ def _text(config: Mapping) -> Text:
 
 
 SECTIONS = {
-    "da": {"reproduction": "Reproduktion af rapporternes tal", "notebook": "Notesbog",
-           "tables": "Figurtabeller (publikationskopi, <5 skjult)", "data_quality": "Datakvalitet pr. leverance"},
-    "en": {"reproduction": "Reproduction of the reports' figures", "notebook": "Notebook",
-           "tables": "Figure tables (publication copy, <5 hidden)", "data_quality": "Data quality per delivery"},
+    "da": {
+        "reproduction": "Reproduktion af rapporternes tal",
+        "notebook": "Notesbog",
+        "tables": "Figurtabeller (publikationskopi, <5 skjult)",
+        "data_quality": "Datakvalitet pr. leverance",
+    },
+    "en": {
+        "reproduction": "Reproduction of the reports' figures",
+        "notebook": "Notebook",
+        "tables": "Figure tables (publication copy, <5 hidden)",
+        "data_quality": "Data quality per delivery",
+    },
 }
 
 

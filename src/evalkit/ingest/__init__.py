@@ -1,0 +1,36 @@
+"""Ingest one quarter's delivery folder: every file validated in DuckDB, good rows pseudonymised into Parquet,
+bad rows into the quarantine with their reason, and an ingest-log row per file whose counts must add up.
+
+One quarter is one job: a new quarter re-ingests only itself, and a national drop of hundreds of files stays one
+DuckDB session instead of hundreds of processes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from evalkit.duck import DEFAULT_RESOURCES, Resources
+
+from .delivery import IngestError, quarter_deliveries
+from .session import Session
+from .staging import FileOutcome, ingest_files
+
+
+def ingest_quarter(
+    raw_dir: Path, quarter: str, out_dir: Path, key: bytes, resources: Resources = DEFAULT_RESOURCES
+) -> list[FileOutcome]:
+    """Ingest every file of raw_dir/quarter into out_dir/<table>.parquet (+ quarantine, ingest_log).
+
+    All badly named or unreadable files are reported together in one IngestError, and nothing is written then:
+    a half-ingested quarter would silently drop a municipality's numbers.
+    """
+    deliveries = quarter_deliveries(raw_dir, quarter)
+    session = Session(key, resources)
+    try:
+        outcomes, problems = ingest_files(session, deliveries)
+        if problems:
+            raise IngestError("\n".join(str(problem) for problem in problems))
+        session.write_parquet(out_dir)
+    finally:
+        session.close()
+    return outcomes

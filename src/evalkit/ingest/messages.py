@@ -1,0 +1,120 @@
+"""Why a row is quarantined, in English and Danish: one catalogue for the warehouse, the validator and reports."""
+
+from __future__ import annotations
+
+from evalkit.duck import sql_literal
+
+LANGUAGES = ("da", "en")
+
+# code -> (English, Danish); {placeholders} are filled per check (codes) or per row in SQL (lines, detail).
+REASONS: dict[str, tuple[str, str]] = {
+    "missing": ("required value is missing", "påkrævet værdi mangler"),
+    "not_cpr": (
+        "not a valid CPR number: expected DDMMYY-SSSS or DDMMYYSSSS with a real date in the first six digits "
+        "(a value with letters is taken as an already pseudonymised key)",
+        "ikke et gyldigt CPR-nummer: forventede DDMMÅÅ-LLLL eller DDMMÅÅLLLL med en rigtig dato i de første seks "
+        "cifre (en værdi med bogstaver opfattes som en allerede pseudonymiseret nøgle)",
+    ),
+    "id_is_cpr": (
+        "looks like a CPR number; an id must never be a CPR number",
+        "ligner et CPR-nummer; et id må aldrig være et CPR-nummer",
+    ),
+    "unknown_code": ("unknown code: expected one of {codes}", "ukendt kode: forventede en af {codes}"),
+    "not_date": (
+        "not a date: expected YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY",
+        "ikke en dato: forventede ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ",
+    ),
+    "not_month": ("not a month: expected YYYY-MM", "ikke en måned: forventede ÅÅÅÅ-MM"),
+    "not_decimal": ("not a number (decimal comma or point)", "ikke et tal (decimalkomma eller -punktum)"),
+    "not_integer": ("not a whole number", "ikke et helt tal"),
+    "negative": ("must not be negative", "må ikke være negativ"),
+    "end_before_start": ("end_date is before start_date", "slutdatoen ligger før startdatoen"),
+    "end_reason_mismatch": (
+        "end_reason must be given exactly when end_date is",
+        "afslutningsårsag skal være udfyldt præcis når slutdato er udfyldt",
+    ),
+    "implausible_birth_year": (
+        "not a plausible birth year: expected {low} to this year",
+        "ikke et plausibelt fødselsår: forventede {low} til i år",
+    ),
+    "exact_duplicate": ("exact duplicate of line {first_line}", "nøjagtig gentagelse af linje {first_line}"),
+    "conflicting_key": (
+        "the key occurs on lines {lines} with different values; none of them is loaded",
+        "nøglen står på linje {lines} med forskellige værdier; ingen af dem indlæses",
+    ),
+    "malformed_line": ("malformed CSV line: {detail}", "fejl i CSV-linjen: {detail}"),
+}
+
+
+# Why a whole file cannot be used: code -> (English, Danish).
+FILE_PROBLEMS: dict[str, tuple[str, str]] = {
+    "not_data_file": (
+        "not a CSV or Excel file: expected <kommunekode>_<table>.csv (or .xlsx)",
+        "ikke en CSV- eller Excel-fil: forventede <kommunekode>_<tabel>.csv (eller .xlsx)",
+    ),
+    "bad_name": (
+        "the file name must be <kommunekode>_<table>.csv (or .xlsx) with a three-digit municipality code, "
+        "e.g. 851_courses.csv",
+        "filnavnet skal være <kommunekode>_<tabel>.csv (eller .xlsx) med en trecifret kommunekode, fx 851_courses.csv",
+    ),
+    "unknown_table": (
+        "unknown table {table!r}: expected one of {tables}",
+        "ukendt tabel {table!r}: forventede en af {tables}",
+    ),
+    "missing_columns": (
+        "missing column(s) {columns} in the header of a {table} file",
+        "kolonne(r) mangler i overskriftsrækken i en {table}-fil: {columns}",
+    ),
+    "duplicate_column": (
+        "columns {first!r} and {second!r} both mean {column}; keep one",
+        "kolonnerne {first!r} og {second!r} betyder begge {column}; behold én",
+    ),
+    "empty": (
+        "the file is empty or its first line is blank; expected a header row",
+        "filen er tom, eller dens første linje er blank; forventede en overskriftsrække",
+    ),
+    "not_text": (
+        "is not a text CSV file (UTF-16, or a spreadsheet saved under a .csv name); save it as CSV "
+        "(UTF-8 or Windows-1252) or deliver it as .xlsx",
+        "er ikke en tekst-CSV-fil (UTF-16, eller et regneark gemt med .csv-navn); gem den som CSV "
+        "(UTF-8 eller Windows-1252) eller aflever den som .xlsx",
+    ),
+    "unreadable_csv": ("cannot be read as CSV: {detail}", "kan ikke læses som CSV: {detail}"),
+    "unreadable_xlsx": (
+        "cannot be opened as an Excel workbook (.xlsx): {detail}",
+        "kan ikke åbnes som Excel-projektmappe (.xlsx): {detail}",
+    ),
+    "empty_sheet": (
+        "the workbook's first sheet is empty; expected a header row",
+        "projektmappens første ark er tomt; forventede en overskriftsrække",
+    ),
+    "second_file": (
+        "{other} already holds the {table} of municipality {kommunekode} for this quarter; deliver one file per "
+        "municipality and table",
+        "{other} indeholder allerede kommune {kommunekode}s {table} for dette kvartal; aflever én fil pr. kommune "
+        "og tabel",
+    ),
+}
+
+
+def file_problem(code: str, language: str = "en", **params: object) -> str:
+    english, danish = FILE_PROBLEMS[code]
+    return (danish if language == "da" else english).format(**params)
+
+
+def reason(code: str, language: str = "en", **params: object) -> str:
+    english, danish = REASONS[code]
+    return (danish if language == "da" else english).format(**params)
+
+
+def sql_reason(code: str, language: str, **sql_params: str) -> str:
+    """A SQL string expression for the reason, with {placeholders} taken from SQL expressions (e.g. a column)."""
+    english, danish = REASONS[code]
+    template = danish if language == "da" else english
+    parts, rest = [], template
+    while "{" in rest:
+        before, _, after = rest.partition("{")
+        name, _, rest = after.partition("}")
+        parts += [sql_literal(before), f"CAST({sql_params[name]} AS VARCHAR)"]
+    parts.append(sql_literal(rest))
+    return " || ".join(p for p in parts if p != "''")

@@ -1,0 +1,250 @@
+"""`evalkit validate`: check delivered files before they are dropped into data/raw/, with the pipeline's own checks.
+
+Each file goes through exactly the ingest's validation (evalkit.ingest.staging.ingest_file) in a throw-away DuckDB
+session; nothing is written. The report is in plain Danish or English and never shows a CPR number: a citizen
+cell is located by its line and column only.
+
+Exit codes: 0 every file is clean, 1 some rows would be quarantined, 2 some file cannot be used at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from evalkit import contract
+from evalkit.contract import QUARANTINE
+
+from .delivery import classify, is_ignorable, scrub, second_files
+from .dialect import FileProblem
+from .session import Session
+from .staging import ingest_file
+
+CLEAN, QUARANTINED, UNUSABLE = 0, 1, 2
+EXAMPLES = 3  # example lines shown per problem
+
+TEXT = {
+    "da": {
+        "file": "{file} ({table}, kommune {kommunekode})",
+        "counts": "  {read} {read_word} læst: {loaded} kan indlæses, {quarantined} vil blive sat i karantæne.",
+        "problem": "  - {column}: {reason} — {rows} {row_word}, fx {examples}",
+        "row": "række",
+        "rows": "rækker",
+        "line": "linje {line}",
+        "unusable": "{file}: KAN IKKE BRUGES: {problem}",
+        "summary": "{files} {file_word} kontrolleret: {clean} uden fejl, {quarantined} med rækker til karantæne, "
+        "{unusable} kan ikke bruges.",
+        "file_word": "fil",
+        "files_word": "filer",
+        "no_files": "Ingen CSV- eller Excel-filer fundet i {paths}.",
+        "missing_path": "{path}: findes ikke",
+    },
+    "en": {
+        "file": "{file} ({table}, municipality {kommunekode})",
+        "counts": "  {read} {read_word} read: {loaded} would load, {quarantined} would be quarantined.",
+        "problem": "  - {column}: {reason} — {rows} {row_word}, e.g. {examples}",
+        "row": "row",
+        "rows": "rows",
+        "line": "line {line}",
+        "unusable": "{file}: CANNOT BE USED: {problem}",
+        "summary": "{files} {file_word} checked: {clean} clean, {quarantined} with rows to quarantine, "
+        "{unusable} unusable.",
+        "file_word": "file",
+        "files_word": "files",
+        "no_files": "No CSV or Excel files found in {paths}.",
+        "missing_path": "{path}: does not exist",
+    },
+}
+
+# Danish column names in messages: the contract's own Danish alias where it has one.
+_DANISH_TABLE = {name: table.danish for name, table in contract.TABLES.items()}
+
+
+@dataclass
+class Problem:
+    column: str | None
+    reason_code: str
+    reason: str
+    rows: int
+    examples: list[dict] = field(default_factory=list)  # {"line": n, "value": v or None}
+
+
+@dataclass
+class FileReport:
+    file: str
+    status: int
+    table: str | None = None
+    kommunekode: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    error: str | None = None
+
+
+def _files(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    files, missing = [], []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.is_file() and not is_ignorable(p))
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(str(path))
+    return files, missing
+
+
+def _display(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+
+
+def _quarter(path: Path) -> str:
+    return path.parent.name if contract.QUARTER_PATTERN.match(path.parent.name) else "-"
+
+
+def _problems(session: Session, display: str, language: str) -> list[Problem]:
+    reason_column = "reason_da" if language == "da" else "reason"
+    grouped = session.con.execute(
+        f"""
+        SELECT column_name, reason_code, min({reason_column}) AS reason, count(DISTINCT source_line) AS n,
+               list({{'line': source_line, 'value': value}} ORDER BY source_line)[1:{EXAMPLES}] AS examples
+        FROM {QUARANTINE} WHERE source_file = $file
+        GROUP BY column_name, reason_code ORDER BY min(source_line)
+        """,
+        {"file": display},
+    ).fetchall()
+    return [Problem(column, code, reason, n, list(examples)) for column, code, reason, n, examples in grouped]
+
+
+def validate_paths(paths: list[Path], language: str = "da") -> tuple[list[FileReport], list[str]]:
+    """A report per file found under paths (files or delivery folders), and the paths that do not exist."""
+    files, missing = _files(paths)
+    reports: dict[str, FileReport] = {}
+    deliveries = []
+    for path in files:
+        try:
+            deliveries.append(classify(path, _quarter(path), _display(path)))
+        except FileProblem as problem:
+            reports[problem.path] = _unusable(problem, language)
+    for problem in second_files(deliveries):
+        reports[problem.path] = _unusable(problem, language)
+    # The key only has to exist: nothing hashed here is kept.
+    session = Session(secrets.token_bytes(32))
+    try:
+        for delivery in deliveries:
+            if delivery.display in reports:
+                continue
+            try:
+                outcome = ingest_file(session, delivery)
+            except FileProblem as problem:
+                reports[delivery.display] = _unusable(problem, language)
+                continue
+            reports[delivery.display] = FileReport(
+                file=delivery.display,
+                status=QUARANTINED if outcome.rows_quarantined else CLEAN,
+                table=delivery.table.name,
+                kommunekode=delivery.kommunekode,
+                rows_read=outcome.rows_read,
+                rows_loaded=outcome.rows_loaded,
+                rows_quarantined=outcome.rows_quarantined,
+                problems=_problems(session, delivery.display, language),
+            )
+    finally:
+        session.close()
+    reports = [reports[_display(path)] for path in files]
+    return reports, missing
+
+
+def _column_label(table: str, column: str | None, language: str) -> str:
+    """In Danish the contract's Danish name first, e.g. `startdato (start_date)`."""
+    if column is None:
+        return "-"
+    known = {c.name: c for c in contract.TABLES[table].columns}
+    if language == "da" and column in known and known[column].aliases:
+        return f"{known[column].aliases[0]} ({column})"
+    return column
+
+
+def _unusable(problem: FileProblem, language: str) -> FileReport:
+    return FileReport(problem.path, UNUSABLE, error=scrub(problem.problem(language)))
+
+
+def _example(text: dict, example: dict) -> str:
+    shown = text["line"].format(line=example["line"])
+    return f"{shown} ({example['value']!r})" if example["value"] is not None else shown
+
+
+def render(reports: list[FileReport], missing: list[str], language: str) -> str:
+    text = TEXT[language]
+    lines = [text["missing_path"].format(path=path) for path in missing]
+    for report in reports:
+        if report.status == UNUSABLE:
+            lines.append(text["unusable"].format(file=report.file, problem=report.error))
+            continue
+        table = _DANISH_TABLE[report.table] if language == "da" else report.table
+        lines.append(text["file"].format(file=report.file, table=table, kommunekode=report.kommunekode))
+        lines.append(
+            text["counts"].format(
+                read=report.rows_read,
+                read_word=text["row"] if report.rows_read == 1 else text["rows"],
+                loaded=report.rows_loaded,
+                quarantined=report.rows_quarantined,
+            )
+        )
+        for problem in report.problems:
+            lines.append(
+                text["problem"].format(
+                    column=_column_label(report.table, problem.column, language),
+                    reason=problem.reason,
+                    rows=problem.rows,
+                    row_word=text["row"] if problem.rows == 1 else text["rows"],
+                    examples=", ".join(_example(text, e) for e in problem.examples),
+                )
+            )
+    count = len(reports)
+    lines.append(
+        text["summary"].format(
+            files=count,
+            file_word=text["file_word"] if count == 1 else text["files_word"],
+            clean=sum(r.status == CLEAN for r in reports),
+            quarantined=sum(r.status == QUARANTINED for r in reports),
+            unusable=sum(r.status == UNUSABLE for r in reports),
+        )
+    )
+    return "\n".join(lines)
+
+
+def exit_code(reports: list[FileReport], missing: list[str]) -> int:
+    return max([r.status for r in reports] + [UNUSABLE] * bool(missing) + [CLEAN])
+
+
+def cli(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="evalkit validate",
+        description="Check delivered CSV/Excel files with the pipeline's own validation, before dropping them in. "
+        "Exit code 0: clean; 1: some rows would be quarantined; 2: some file cannot be used.",
+    )
+    parser.add_argument("paths", nargs="+", type=Path, help="files, or delivery folders such as data/raw/2022Q1")
+    parser.add_argument("--lang", choices=("da", "en"), default="da", help="language of the report (default da)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON for machines")
+    args = parser.parse_args(argv)
+    reports, missing = validate_paths(args.paths, args.lang)
+    if not reports and not missing:
+        print(TEXT[args.lang]["no_files"].format(paths=", ".join(map(str, args.paths))), file=sys.stderr)
+        return UNUSABLE
+    code = exit_code(reports, missing)
+    if args.json:
+        print(
+            json.dumps(
+                {"exit_code": code, "missing": missing, "files": [asdict(r) for r in reports]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        print(render(reports, missing, args.lang))
+    return code

@@ -1,0 +1,324 @@
+"""The batched scan: every file of a quarter read as text into DuckDB, files that share a separator and a
+number of columns in one scan, each file's cells mapped from its own column positions to its contract columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+from .. import contract
+from ..contract import Table
+from ..duck import sql_literal
+from .delivery import Delivery, scrub
+from .dialect import WINDOWS_1252, XLSX, FileProblem, Header, read_header, surely_not_utf8, utf8_sources
+
+
+def _column_map(delivery: Delivery, names: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Name for each header position (contract name or `ignored_<i>`) and the ignored header names."""
+    lookup = contract.header_lookup(delivery.table)
+    positions, ignored, seen = [], [], {}
+    for index, name in enumerate(names):
+        canonical = lookup.get(contract.normalise_header(name))
+        if canonical is None:
+            positions.append(f"ignored_{index}")
+            ignored.append(name.strip())
+            continue
+        if canonical in seen:
+            raise FileProblem(
+                delivery.display, "duplicate_column", first=seen[canonical], second=name.strip(), column=canonical
+            )
+        seen[canonical] = name.strip()
+        positions.append(canonical)
+    missing = [c for c in delivery.table.header_required if c not in seen]
+    if missing:
+        aliases = "; ".join(
+            f"{c} (or {', '.join(delivery.table.column(c).aliases)})" if delivery.table.column(c).aliases else c
+            for c in missing
+        )
+        raise FileProblem(delivery.display, "missing_columns", columns=aliases, table=delivery.table.name)
+    return positions, ignored
+
+
+@dataclass(frozen=True)
+class _Scanned:
+    """What one scan found in one source: parsed rows, rejected lines, and whether any was not UTF-8."""
+
+    parsed: int = 0
+    rejected: int = 0
+    bad_encoding: bool = False
+    first_row: int = 0  # rowid of the source's first parsed row in the scan's table
+
+
+def _read_raw(
+    con: duckdb.DuckDBPyConnection, name: str, sources: list[str], delimiter: str, width: int
+) -> dict[str, _Scanned]:
+    """All cells as text into table `name` (columns `c0`..., by position, and each row's `filename`), malformed
+    lines into DuckDB's reject tables.
+
+    Files are read by position, not by header name, so that files of any table and column order that share a
+    separator and a number of columns are read in one scan; `raw_view` maps each file's positions to its contract
+    columns. DuckDB numbers rejected lines per file. Statements go together in as few calls as possible: for small
+    files the cost of a call is the cost.
+    """
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    files = "[" + ", ".join(sql_literal(source) for source in sources) + "]"
+    con.execute(
+        f"""DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;
+            CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM read_csv({files}, delim={sql_literal(delimiter)},
+            header=true, auto_detect=false, columns={columns}, quote='"', escape='"', store_rejects=true,
+            strict_mode=true, filename=true)"""
+    )
+    found = con.execute(
+        f"""WITH parsed AS (SELECT filename, count(*) AS n, min(rowid) AS first, max(rowid) AS last
+                            FROM {name} GROUP BY filename),
+            rejected AS (SELECT s.file_path AS filename, count(DISTINCT e.line) AS n,
+                                bool_or(e.error_type = 'INVALID ENCODING') AS bad_encoding
+                         FROM reject_errors AS e JOIN reject_scans AS s USING (scan_id, file_id)
+                         GROUP BY s.file_path)
+            SELECT filename, coalesce(p.n, 0), coalesce(r.n, 0), coalesce(r.bad_encoding, false),
+                   coalesce(p.first, 0), coalesce(p.last - p.first + 1 = p.n, true)
+            FROM parsed AS p FULL JOIN rejected AS r USING (filename)"""
+    ).fetchall()
+    # Lines are numbered from each file's first row: DuckDB keeps a file's rows together, in file order, in a
+    # table created from a scan; should that ever change, stop rather than misnumber lines.
+    if not all(together for *_, together in found):
+        raise RuntimeError("DuckDB interleaved the rows of the files of one scan; lines cannot be numbered")
+    return {source: _Scanned(parsed, rejected, bad, first) for source, parsed, rejected, bad, first, _ in found}
+
+
+@dataclass(frozen=True)
+class _RawScan:
+    """A scan's table of raw rows: its number of columns, the contract tables of its files, any rejected line."""
+
+    name: str
+    width: int
+    tables: frozenset[str]
+    rejects: bool
+
+
+@dataclass
+class Batch:
+    """The scans of one `ingest_files` call, whose tables hold the raw rows until the batch is validated."""
+
+    scans: list[_RawScan] = field(default_factory=list)
+
+    def next_name(self) -> str:
+        return f"raw_scan_{len(self.scans)}"
+
+
+def batch_raw(table: Table) -> str:
+    return f"batch_raw_{table.name}"
+
+
+def _keep_scan(
+    con: duckdb.DuckDBPyConnection,
+    batch: Batch,
+    name: str,
+    layouts: dict[str, _Layout],
+    width: int,
+    scanned: dict[str, _Scanned],
+) -> dict[int, int]:
+    """Record which rows of scan `name` belong to which file (the given sources, each with its contract columns
+    and first row) and the file's rejected lines, in `batch_rejects` and as slots in `rejected_lines`. Returns rows
+    read per file."""
+    values = ", ".join(
+        f"({sql_literal(name)}, {sql_literal(source)}, {layout.file_no}, {sql_literal(layout.delivery.table.name)}, "
+        f"[{', '.join('NULL' if at is None else str(at) for at in layout.places)}]::INTEGER[], "
+        f"{scanned.get(source, _Scanned()).first_row})"
+        for source, layout in layouts.items()
+    )
+    statements = [f"INSERT INTO batch_sources VALUES {values}"]
+    rejects = any(scanned.get(source, _Scanned()).rejected for source in layouts)
+    if rejects:
+        sources = f"(SELECT filename, file_no FROM batch_sources WHERE scan = {sql_literal(name)})"
+        # A rejected line's slot is the number of parsed rows before it: every row from that rank on is pushed
+        # one line further down.
+        statements += [
+            f"""INSERT INTO rejected_lines
+                SELECT file_no, line - 2 - (row_number() OVER (PARTITION BY file_no ORDER BY line) - 1)
+                FROM (SELECT DISTINCT s.file_path AS filename, e.line
+                      FROM reject_errors AS e JOIN reject_scans AS s USING (scan_id, file_id))
+                JOIN {sources} USING (filename)""",
+            f"""INSERT INTO batch_rejects
+                SELECT file_no, e.line, e.error_message
+                FROM reject_errors AS e JOIN reject_scans AS s USING (scan_id, file_id)
+                JOIN {sources} AS f ON f.filename = s.file_path""",
+        ]
+    con.execute(";\n".join(statements))
+    tables = frozenset(layout.delivery.table.name for layout in layouts.values())
+    batch.scans.append(_RawScan(name, width, tables, rejects))
+    return {
+        layout.file_no: scanned.get(source, _Scanned()).parsed + scanned.get(source, _Scanned()).rejected
+        for source, layout in layouts.items()
+    }
+
+
+def raw_view(batch: Batch, table: Table) -> str:
+    """SELECT file_no, line (header = line 1) and the table's contract columns, as text, from every scan of the
+    batch holding files of the table: each file's cells taken from its own positions (`places[k]` is the 1-based
+    position of the k-th contract column, NULL when the file lacks it)."""
+    parts = []
+    for scan in batch.scans:
+        if table.name not in scan.tables:
+            continue
+        rank = "r.rowid - s.first_row"
+        line = f"{rank} + 2"
+        if scan.rejects:
+            line += f" + (SELECT count(*) FROM rejected_lines AS j WHERE j.file_no = s.file_no AND j.slot <= {rank})"
+        cells = ", ".join(
+            f"CASE s.places[{k}] "
+            + " ".join(f"WHEN {i + 1} THEN r.c{i}" for i in range(scan.width))
+            + f" END AS {column.name}"
+            for k, column in enumerate(table.columns, start=1)
+        )
+        parts.append(
+            f"""SELECT s.file_no, {line} AS line, {cells}
+                FROM {scan.name} AS r JOIN batch_sources AS s ON s.scan = {sql_literal(scan.name)}
+                    AND s.filename = r.filename AND s.table_name = {sql_literal(table.name)}"""
+        )
+    return "\nUNION ALL\n".join(parts)
+
+
+@dataclass
+class Read:
+    """A file read into the batch: what its row accounting and log line need."""
+
+    file_no: int
+    delivery: Delivery
+    encoding: str
+    delimiter: str
+    rows_read: int
+    ignored: list[str]
+
+
+@dataclass
+class _Layout:
+    """A file's header as read, and the contract column at each position."""
+
+    file_no: int
+    delivery: Delivery
+    header: Header
+    positions: list[str]
+    ignored: list[str]
+
+    @property
+    def places(self) -> list[int | None]:
+        """For each contract column of the table, its 1-based position in the file, or None if absent."""
+        where = {name: index + 1 for index, name in enumerate(self.positions)}
+        return [where.get(column.name) for column in self.delivery.table.columns]
+
+    def read(self, encoding: str, rows_read: int) -> Read:
+        return Read(self.file_no, self.delivery, encoding, self.header.delimiter, rows_read, self.ignored)
+
+
+def _layout(delivery: Delivery, file_no: int) -> _Layout:
+    header = read_header(delivery.path, delivery.display)
+    positions, ignored = _column_map(delivery, header.names)
+    return _Layout(file_no, delivery, header, positions, ignored)
+
+
+# Pipes open at once in one scan: each has a converting thread behind it.
+_PIPES_PER_SCAN = 64
+
+
+class _Unreadable(Exception):
+    """DuckDB could not read a scan's files; the message is DuckDB's."""
+
+
+def _read_scan(
+    con: duckdb.DuckDBPyConnection, batch: Batch, group: list[tuple[_Layout, str]]
+) -> tuple[list[Read], list[tuple[_Layout, str]]]:
+    """Read files of one separator and number of columns in one scan, each as the given encoding (converted
+    through a pipe if not UTF-8). Returns the reads, and the files found not to be UTF-8 after all, to read again
+    as Windows-1252. Raises _Unreadable when DuckDB cannot read one of the files."""
+    first, name = group[0][0], batch.next_name()
+    width = len(first.positions)
+    with utf8_sources([(layout.delivery.path, encoding) for layout, encoding in group]) as paths:
+        sources = dict(zip(paths, group, strict=True))
+        try:
+            scanned = _read_raw(con, name, list(sources), first.header.delimiter, width)
+        except duckdb.Error as error:
+            raise _Unreadable(str(error)) from error
+    not_utf8 = {source for source, found in scanned.items() if found.bad_encoding}
+    # a pipe's name outlives the pipe: the rows carry it in `filename`
+    keep = {source: layout for source, (layout, _) in sources.items() if source not in not_utf8}
+    if keep:
+        rows = _keep_scan(con, batch, name, keep, width, scanned)
+    else:
+        rows = {}
+        con.execute(f"DROP TABLE {name}")
+    reads = [
+        layout.read(encoding, rows[layout.file_no]) for source, (layout, encoding) in sources.items() if source in keep
+    ]
+    return reads, [(sources[source][0], WINDOWS_1252) for source in sorted(not_utf8)]
+
+
+def _read_one(con: duckdb.DuckDBPyConnection, batch: Batch, layout: _Layout, encoding: str) -> Read:
+    """Read one file on its own: an Excel workbook, or a file of a group DuckDB could not read, so that the error
+    names its file."""
+    try:
+        reads, again = _read_scan(con, batch, [(layout, encoding)])
+        if again:
+            reads, _ = _read_scan(con, batch, again)
+    except _Unreadable as error:
+        raise FileProblem(layout.delivery.display, "unreadable_csv", detail=scrub(str(error))) from error
+    return reads[0]
+
+
+def read_files(
+    con: duckdb.DuckDBPyConnection, batch: Batch, deliveries: list[Delivery]
+) -> tuple[list[Read], list[FileProblem]]:
+    """Read every file into the batch's scans; those that cannot be used are returned as problems.
+
+    A national quarter is hundreds of files of a few dozen rows each, so files that share a separator and a
+    number of columns are read in one scan, whatever their table and column order: the cost of a query, not of
+    a row, would otherwise dominate. Windows-1252 files are read together, in one scan of several converting pipes.
+    """
+    layouts, problems = [], []
+    for file_no, delivery in enumerate(deliveries):
+        try:
+            layouts.append(_layout(delivery, file_no))
+        except FileProblem as problem:
+            problems.append(problem)
+    reads: list[Read] = []
+    one_by_one = [(layout, XLSX) for layout in layouts if layout.header.encoding == XLSX]
+    # Windows-1252 files found before a scan, where that is certain: rejecting each of their lines as not UTF-8
+    # costs DuckDB more than reading them.
+    text = [layout for layout in layouts if layout.header.encoding != XLSX]
+    surely = {
+        layout.file_no
+        for layout in text
+        if surely_not_utf8(layout.delivery.path, layout.header.delimiter, len(layout.positions))
+    }
+    converted = [(layout, WINDOWS_1252) for layout in text if layout.file_no in surely]
+    for group in _by_shape([(layout, layout.header.encoding) for layout in text if layout.file_no not in surely]):
+        try:
+            done, again = _read_scan(con, batch, group)
+        except _Unreadable:
+            one_by_one += group
+            continue
+        reads += done
+        converted += again
+    for group in _by_shape(converted):
+        for start in range(0, len(group), _PIPES_PER_SCAN):
+            try:
+                reads += _read_scan(con, batch, group[start : start + _PIPES_PER_SCAN])[0]
+            except _Unreadable:
+                one_by_one += group[start : start + _PIPES_PER_SCAN]
+    for layout, encoding in one_by_one:
+        try:
+            reads.append(_read_one(con, batch, layout, encoding))
+        except FileProblem as problem:
+            problems.append(problem)
+    order = {delivery.display: index for index, delivery in enumerate(deliveries)}
+    problems.sort(key=lambda problem: order.get(problem.path, -1))  # as the files come, like the messages
+    return sorted(reads, key=lambda read: read.file_no), problems
+
+
+def _by_shape(files: list[tuple[_Layout, str]]) -> list[list[tuple[_Layout, str]]]:
+    """Files grouped by what one scan needs in common: separator and number of columns."""
+    groups: dict[tuple, list[tuple[_Layout, str]]] = {}
+    for layout, encoding in files:
+        groups.setdefault((layout.header.delimiter, len(layout.positions)), []).append((layout, encoding))
+    return list(groups.values())

@@ -1,0 +1,183 @@
+"""Staging and accounting: the files read into a session are checked, their good rows pseudonymised into the
+staging tables and their bad rows quarantined with the reason, and each file's rows are counted three ways."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+from ..contract import CITIZEN, INGEST_LOG, QUARANTINE, TABLES, AccountingError, Table
+from ..duck import sql_literal
+from .checks import duplicate_problems_sql, problems_select, typed_select
+from .delivery import Delivery
+from .dialect import FileProblem
+from .messages import sql_reason
+from .pseudonym import hmac_sql
+from .scan import Batch, Read, batch_raw, raw_view, read_files
+from .session import Session
+
+
+@dataclass
+class FileOutcome:
+    delivery: Delivery
+    encoding: str
+    delimiter: str
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def ingest_files(session: Session, deliveries: list[Delivery]) -> tuple[list[FileOutcome], list[FileProblem]]:
+    """Validate files into the session's staging tables: their row accounting, and the files that cannot be used.
+
+    Each file keeps its own header, dialect and line numbers, but the checks, the staging and the accounting run
+    once for all files of a contract table: a national quarter is hundreds of files of a few dozen rows each, and
+    the cost of a query, not of a row, would otherwise dominate.
+    """
+    con, batch = session.con, Batch()
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE batch_sources (scan VARCHAR, filename VARCHAR, file_no INTEGER,
+                                                       table_name VARCHAR, places INTEGER[], first_row BIGINT);
+           CREATE OR REPLACE TEMP TABLE rejected_lines (file_no INTEGER, slot BIGINT);
+           CREATE OR REPLACE TEMP TABLE batch_rejects (file_no INTEGER, line BIGINT, error_message VARCHAR)"""
+    )
+    try:
+        reads, problems = read_files(con, batch, deliveries)
+        outcomes: dict[int, FileOutcome] = {}
+        for table in TABLES.values():
+            files = [read for read in reads if read.delivery.table is table]
+            if files:
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {batch_raw(table)} AS {raw_view(batch, table)}")
+                outcomes |= _validate_batch(session, table, files)
+                con.execute(f"DROP VIEW {batch_raw(table)}")
+    finally:
+        for scan in batch.scans:
+            con.execute(f"DROP TABLE IF EXISTS {scan.name}")
+    return [outcomes[read.file_no] for read in reads], problems
+
+
+def ingest_file(session: Session, delivery: Delivery) -> FileOutcome:
+    """Validate one file into the session's staging tables; return its row accounting."""
+    outcomes, problems = ingest_files(session, [delivery])
+    if problems:
+        raise problems[0]
+    return outcomes[0]
+
+
+def _validate_batch(session: Session, table: Table, batch: list[Read]) -> dict[int, FileOutcome]:
+    con = session.con
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE batch_files (file_no INTEGER, quarter VARCHAR, source_file VARCHAR, "
+        "kommunekode VARCHAR)"
+    )
+    _insert_rows(
+        con, "batch_files", [(r.file_no, r.delivery.quarter, r.delivery.display, r.delivery.kommunekode) for r in batch]
+    )
+    # Absent columns are NULL in the batch's raw table, exactly as an empty cell of a present one.
+    every = {c.name for c in table.columns}
+    con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_select(table, every, batch_raw(table))}")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE file_problems AS
+            SELECT * FROM ({problems_select(table, every, batch_raw(table))})
+            UNION ALL SELECT * FROM ({duplicate_problems_sql(table)})
+            UNION ALL
+            SELECT file_no, line, NULL, NULL, 'malformed_line',
+                   {sql_reason("malformed_line", "en", detail="string_agg(DISTINCT error_message, '; ')")},
+                   {sql_reason("malformed_line", "da", detail="string_agg(DISTINCT error_message, '; ')")}
+            FROM batch_rejects SEMI JOIN batch_files USING (file_no) GROUP BY file_no, line"""
+    )
+    _stage_rows(session, table)
+    return _account(con, table, batch)
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple[str | int, ...]]) -> None:
+    """Insert rows in one statement, as literals: executemany costs a statement per row, and binding thousands of
+    parameters costs more than the insert itself."""
+    if rows:
+        values = (", ".join(str(v) if isinstance(v, int) else sql_literal(v) for v in row) for row in rows)
+        con.execute(f"INSERT INTO {name} VALUES " + ", ".join(f"({row})" for row in values))
+
+
+def _stage_rows(session: Session, table: Table) -> None:
+    selected, keys, params = [], "", {}
+    for column in table.columns:
+        if column.kind == CITIZEN:
+            # A citizen recurs in many rows and tables of a quarter: each distinct value is hashed once.
+            params = session.pads
+            session.con.execute(
+                f"""INSERT INTO citizen_keys
+                    SELECT value, {hmac_sql("value")}
+                    FROM (SELECT DISTINCT {column.name} AS value FROM typed WHERE valid AND {column.name} IS NOT NULL)
+                    ANTI JOIN citizen_keys USING (value)""",
+                params,
+            )
+            selected.append("citizen_keys.key")
+            keys = f"LEFT JOIN citizen_keys ON citizen_keys.value = {column.name}"
+        elif column.name == "birth_year":
+            selected.append("coalesce(birth_year, cpr_birth_year)")
+        else:
+            selected.append(column.name)
+    session.con.execute(
+        f"""INSERT INTO stage_{table.name}
+            SELECT f.kommunekode, {", ".join(selected)}, f.quarter, f.source_file, line
+            FROM (SELECT * FROM typed ANTI JOIN file_problems USING (file_no, line)) JOIN batch_files AS f
+                USING (file_no) {keys}
+            ORDER BY file_no, line"""
+    )
+    session.con.execute(
+        f"""INSERT INTO {QUARANTINE}
+            SELECT f.quarter, f.source_file, f.kommunekode, '{table.name}', line, column_name, value, reason_code,
+                   reason, reason_da
+            FROM file_problems JOIN batch_files AS f USING (file_no) ORDER BY file_no, line"""
+    )
+
+
+def _account(con: duckdb.DuckDBPyConnection, table: Table, batch: list[Read]) -> dict[int, FileOutcome]:
+    """Count each file's rows three ways from what was actually written, and insist they add up."""
+    counted = dict(
+        (source_file, (loaded, quarantined))
+        for source_file, loaded, quarantined in con.execute(
+            f"""WITH loaded AS (SELECT source_file, count(*) AS n FROM stage_{table.name}
+                                SEMI JOIN batch_files USING (source_file) GROUP BY source_file),
+                quarantined AS (SELECT source_file, count(DISTINCT source_line) AS n FROM {QUARANTINE}
+                                SEMI JOIN batch_files USING (source_file) GROUP BY source_file)
+                SELECT f.source_file, coalesce(l.n, 0), coalesce(q.n, 0)
+                FROM batch_files AS f LEFT JOIN loaded AS l USING (source_file)
+                LEFT JOIN quarantined AS q USING (source_file)"""
+        ).fetchall()
+    )
+    outcomes = {}
+    for read in batch:
+        delivery = read.delivery
+        rows_loaded, rows_quarantined = counted[delivery.display]
+        outcomes[read.file_no] = FileOutcome(
+            delivery, read.encoding, read.delimiter, read.rows_read, rows_loaded, rows_quarantined, read.ignored
+        )
+    _insert_rows(
+        con,
+        INGEST_LOG,
+        [
+            (
+                o.delivery.quarter,
+                o.delivery.display,
+                o.delivery.kommunekode,
+                o.delivery.table.name,
+                o.encoding,
+                o.delimiter,
+                o.rows_read,
+                o.rows_loaded,
+                o.rows_quarantined,
+                ", ".join(o.ignored_columns),
+            )
+            for o in outcomes.values()
+        ],
+    )
+    for o in outcomes.values():
+        if o.rows_read != o.rows_loaded + o.rows_quarantined:
+            raise AccountingError(
+                f"{o.delivery.display}: {o.rows_read} rows read but {o.rows_loaded} loaded + {o.rows_quarantined} "
+                "quarantined; no row may be lost or counted twice"
+            )
+    return outcomes

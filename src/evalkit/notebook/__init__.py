@@ -1,0 +1,1 @@
+"""Reviewer notebooks: what notebooks/*.py call (walkthrough.py) and `evalkit notebook`, which runs one (run.py)."""

@@ -1,0 +1,202 @@
+"""What the reviewer notebooks (notebooks/*.py) call: from the warehouse, with the SQL shown, to each figure.
+
+A notebook opens the warehouse read-only, recomputes a figure family for its report with the family's own SQL
+(evalkit/sql/<family>.sql over the shared definitions of sql/base.sql), checks the result equals the figure
+table the pipeline wrote, and draws the figures from the publication copy exactly as `evalkit figures` does.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from evalkit.config import Report, load_config, load_municipalities, validate
+from evalkit.figures import build
+from evalkit.figures.text import Text
+from evalkit.tables.compute import connect, prepare_report, report_rows
+from evalkit.tables.files import read_csv
+from evalkit.tables.registry import FAMILIES, read_sql
+
+# The notebook's inputs, set by `evalkit notebook`; the defaults are the project's own folders, for running by hand.
+ENVIRONMENT = {
+    "report": "EVALKIT_REPORT",
+    "config": "EVALKIT_CONFIG",
+    "config_json": "EVALKIT_CONFIG_JSON",
+    "db": "EVALKIT_DB",
+    "tables": "EVALKIT_TABLES",
+    "publish": "EVALKIT_PUBLISH",
+    "unit_costs": "EVALKIT_UNIT_COSTS",
+    "municipalities": "EVALKIT_MUNICIPALITIES",
+    "reproduction": "EVALKIT_REPRODUCTION",
+}
+DEFAULTS = {
+    "config": "config/config.yaml",
+    "db": "data/processed/evalkit.duckdb",
+    "tables": "results/tables",
+    "publish": "results/publish",
+    "municipalities": "config/municipalities.csv",
+    "reproduction": "results/reproduction.csv",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    report_id: str
+    config: dict  # the validated configuration
+    db: Path
+    tables: Path
+    publish: Path
+    unit_costs: Path | None
+    municipalities: Path
+    reproduction: Path | None  # None: the run has no reproduction (no published figures configured)
+
+    @classmethod
+    def from_environment(cls, report_id: str) -> Settings:
+        """The notebook's inputs: EVALKIT_* when set (the pipeline), else the project's default folders."""
+
+        def get(key: str) -> str | None:
+            return os.environ.get(ENVIRONMENT[key]) or DEFAULTS.get(key)
+
+        given = get("config_json")
+        config = validate(json.loads(given)) if given else load_config(get("config").split(os.pathsep))
+        unit_costs = get("unit_costs") or config.get("unit_costs")
+        return cls(
+            report_id=os.environ.get(ENVIRONMENT["report"]) or report_id,
+            config=config,
+            db=Path(get("db")),
+            tables=Path(get("tables")),
+            publish=Path(get("publish")),
+            unit_costs=Path(unit_costs) if unit_costs else None,
+            municipalities=Path(get("municipalities")),
+            reproduction=None if get("reproduction") == "none" else Path(get("reproduction")),
+        )
+
+
+class Walk:
+    """One report's walk: the config entry, a read-only warehouse connection, and the figure context."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.config = settings.config
+        entries = {str(r["id"]): r for r in self.config["reports"]}
+        if settings.report_id not in entries:
+            raise KeyError(f"report {settings.report_id!r} is not in the config (reports: {', '.join(entries)})")
+        self.entry = entries[settings.report_id]
+        self.report = Report.from_config(self.entry)
+        # connect() attaches the warehouse READ_ONLY into an in-memory database: nothing can be written to it.
+        self.con = connect(settings.db, settings.unit_costs)
+        prepare_report(self.con, self.report)
+        self.text = Text(self.config.get("language", "da"))
+        self.context = build.Context(
+            self.entry, build.load_tables(settings.publish), load_municipalities(settings.municipalities), self.text
+        )
+
+    def query(self, sql: str) -> pd.DataFrame:
+        return self.con.execute(sql).df()
+
+    def registrations(self) -> pd.DataFrame:
+        """Rows per contract table and municipality of the report, straight from the warehouse."""
+        return self.query(REGISTRATIONS_SQL)
+
+    def family(self, family: str) -> pd.DataFrame:
+        """The family's rows for this report, recomputed from the warehouse; fails unless they equal the table."""
+        spec = FAMILIES[family]
+        columns, rows = spec.header, report_rows(self.con, spec, self.report)
+        computed = [["" if v is None else str(v) for v in row] for row in rows]
+        written_columns, written = read_csv(self.settings.tables / f"{family}.csv")
+        written = [row for row in written if row[0] == self.report.id]
+        if written_columns != columns or not _same_rows(written, computed):
+            raise AssertionError(
+                f"{family}: the warehouse gives other numbers than {self.settings.tables}/"
+                f"{family}.csv for report {self.report.id}; rebuild the tables"
+            )
+        return pd.DataFrame(rows, columns=columns)
+
+    def published(self, family: str) -> pd.DataFrame:
+        """The publication copy's rows for this report (counts 1-4 as <5): what the figures read."""
+        table = self.context.tables.get(family)
+        if table is None:
+            table = build.data.read_table(self.settings.publish, family)
+        return table[table["report"] == self.report.id].reset_index(drop=True)
+
+    def figures(self, kind: str) -> list:
+        """Draw the report's figures of one kind, as the pipeline draws them (one per municipality or one)."""
+        drawn = []
+        for spec, prepared in build.plan(self.context):
+            if spec.kind == kind:
+                drawn.append(build.render(self.context, spec, prepared))
+        return drawn
+
+    def show(self, kind: str) -> None:
+        """Display the report's figures of one kind (and close them)."""
+        import io
+
+        import matplotlib.pyplot as plt
+        from IPython.display import Image, display
+
+        for figure in self.figures(kind):
+            # As PNG bytes: the figures use the Agg backend, which gives IPython no image of a Figure object.
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", dpi=110)
+            plt.close(figure)
+            display(Image(data=buffer.getvalue(), format="png"))
+
+    def reproduction(self) -> pd.DataFrame | None:
+        """The report's rows of results/reproduction.csv: each published number beside the computed one."""
+        if self.settings.reproduction is None:
+            return None
+        table = pd.read_csv(self.settings.reproduction, dtype=str, keep_default_na=False)
+        return table[table["report_id"] == self.report.id].reset_index(drop=True)
+
+    def prepared(self, kind: str) -> dict[str | None, pd.DataFrame]:
+        """What each figure of the kind plots, per municipality (None: the report's one figure)."""
+        return {spec.kommunekode: prepared.frame for spec, prepared in build.plan(self.context) if spec.kind == kind}
+
+
+def _same_cell(a: str, b: str) -> bool:
+    """Equal text, or numbers equal to 1e-9: DuckDB sums floats in parallel, so the last digits of a sum of
+    hours or kroner can differ from one run to the next."""
+    if a == b:
+        return True
+    try:
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+    except ValueError:
+        return False
+
+
+def _same_rows(written: list[list[str]], computed: list[list[str]]) -> bool:
+    return len(written) == len(computed) and all(
+        len(w) == len(c) and all(_same_cell(x, y) for x, y in zip(w, c, strict=True))
+        for w, c in zip(written, computed, strict=True)
+    )
+
+
+def sql(name: str) -> str:
+    """The text of evalkit/sql/<name>.sql."""
+    return read_sql(name)
+
+
+def show_sql(text: str) -> None:
+    """Display SQL as a highlighted block in the notebook (and its HTML)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(f"```sql\n{text.strip()}\n```"))
+
+
+REGISTRATIONS_SQL = """
+-- Rows per contract table and municipality of the report (the scoped views hold only its municipalities;
+-- each row appears once for its municipality and once for 'all', so count the municipality rows).
+SELECT kommunekode, 'courses' AS table_name, count(*) AS rows FROM courses WHERE scope <> 'all' GROUP BY 1
+UNION ALL SELECT kommunekode, 'services', count(*) FROM services WHERE scope <> 'all' GROUP BY 1
+UNION ALL SELECT kommunekode, 'shadow', count(*) FROM shadow WHERE scope <> 'all' GROUP BY 1
+UNION ALL SELECT kommunekode, 'milestones', count(*) FROM milestones WHERE scope <> 'all' GROUP BY 1
+UNION ALL SELECT kommunekode, 'housing_support', count(*) FROM housing_support WHERE scope <> 'all' GROUP BY 1
+UNION ALL SELECT kommunekode, 'contacts', count(*) FROM contacts WHERE scope <> 'all' GROUP BY 1
+UNION ALL SELECT kommunekode, 'staff_hours', count(*) FROM staff_hours WHERE scope <> 'all' GROUP BY 1
+ORDER BY table_name, kommunekode
+"""
