@@ -199,3 +199,17 @@ def test_the_whole_default_pipeline_runs_on_other_folders_and_reports(workspace)
     assert any((results / "figures" / "aalborg_2021").glob("*.png"))
     # The demo's published figures belong to reports this run does not have: nothing to compare, nothing fails.
     assert "0 figures" in (results / "reproduction.md").read_text()
+
+
+def test_a_config_given_on_the_command_line_reaches_the_commands(workspace):
+    """`snakemake --config key=value` changes what the commands compute, and reruns only the jobs that read it."""
+    tmp_path, config = workspace
+    figures = tmp_path / "results" / "figures" / "nordjylland_2021"
+    snakemake(config, str(figures))
+    danish = (figures / "figures.csv").read_text(encoding="utf-8")
+    assert "Andel borgere, der efter et afsluttet § 82 forløb" in danish
+    plan = snakemake(config, str(figures), "--config", "language=en", "--dry-run").stdout
+    assert "figures_report" in plan and "rule ingest" not in plan and "rule warehouse" not in plan
+    snakemake(config, str(figures), "--config", "language=en")
+    english = (figures / "figures.csv").read_text(encoding="utf-8")
+    assert "Share of citizens granted a service by decision after an ended § 82 course" in english
