@@ -12,6 +12,7 @@ the same proportions (a report with more citizens than the synthetic drops give)
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -22,9 +23,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from evalkit import business_case as bc  # noqa: E402
-from evalkit.config import business_case_defaults, load_config  # noqa: E402
-from evalkit.tables import Report, connect, prepare_report  # noqa: E402
+from evalkit.config import Report, business_case_defaults, load_config  # noqa: E402
+from evalkit.tables import business_case as bc  # noqa: E402
+from evalkit.tables.compute import connect, prepare_report  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
@@ -39,19 +40,19 @@ def main(argv: list[str]) -> int:
     config = load_config([ROOT / "config" / "config.yaml", args.config])
     entry = next(r for r in config["reports"] if r["id"] == args.report)
     block = {**business_case_defaults(), **entry.get("business_case", {}), "bootstrap": args.resamples}
-    con = connect(args.db, config["unit_costs"])
-    bc.load_payers(con, bc.read_payers(ROOT / config["payers"]))
+    con = connect(args.db, config["unit_costs"], payers=ROOT / config["payers"])
     prepare_started = time.perf_counter()
     prepare_report(con, Report.from_config(entry))
     prepare_s = time.perf_counter() - prepare_started
-    inputs_s, case_s = [], []
+    inputs_s, case_s, case_cpu = [], [], []
     for _ in range(args.repeat):
         started = time.perf_counter()
         municipalities = bc.report_inputs(con)
         inputs_s.append(time.perf_counter() - started)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         bc.business_case(municipalities, block)
         case_s.append(time.perf_counter() - started)
+        case_cpu.append(time.process_time() - cpu)
     citizens = sum(len(m.citizens) for m in municipalities if m.citizens is not None)
     case = statistics.median(case_s)
     print(
@@ -61,8 +62,9 @@ def main(argv: list[str]) -> int:
     print(f"prepare_report (shared definitions, once): {prepare_s:.2f} s")
     print(f"per-citizen inputs (SQL, median of {args.repeat}): {statistics.median(inputs_s):.2f} s")
     print(
-        f"business case with bootstrap (median of {args.repeat}): {case:.2f} s "
-        f"({citizens * args.resamples / case / 1e6:.0f} M citizen-draws/s)"
+        f"business case with bootstrap (median of {args.repeat}): {case:.2f} s, CPU "
+        f"{statistics.median(case_cpu):.2f} s ({citizens * args.resamples / case / 1e6:.0f} M citizen-draws/s); "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     if args.citizens:
         registered = [m for m in municipalities if m.citizens is not None]
