@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from evalkit.config import ConfigError, business_case_defaults, read_payers
 from evalkit.tables import business_case as bc
@@ -327,3 +329,55 @@ def test_a_missing_payer_file_names_the_config_key(tmp_path):
 def test_the_shipped_payer_shares_read():
     payers = read_payers(ROOT / "config" / "payers.csv")
     assert payers and all(sum(s) == pytest.approx(1) for s in payers.values())
+
+
+# --- against the contract's text, on cases no test above worked out ----------------------------------------------
+
+
+def by_the_contract(cost, gain, a):
+    """Section 7 read literally, year by year: NPV, payback and discounted payback (None: never)."""
+    years = range(a.horizon_years + 1)
+    rates = [None] + [
+        (0.035 if t <= 35 else 0.025 if t <= 70 else 0.015) if a.discount == "finansministeriet_2021" else a.discount
+        for t in years[1:]
+    ]
+    factors = [1.0]
+    for t in years[1:]:
+        factors.append(factors[t - 1] / (1 + rates[t]))
+    gains = [0.0] + [
+        gain * (1 - a.deadweight) * (1 - a.decay) ** (t - 1) if t <= a.effect_years else 0.0 for t in years[1:]
+    ]
+    net = [-cost] + gains[1:]
+
+    def payback(flows):
+        total = [sum(flows[: t + 1]) for t in years]
+        for t in years[1:]:
+            if total[t] >= 0:
+                return 12 * (t - 1 + (-total[t - 1]) / flows[t]), total
+        return None, total
+
+    discounted = [n * d for n, d in zip(net, factors, strict=True)]
+    return sum(discounted), payback(net), payback(discounted)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cost=st.integers(1, 5_000_000),
+    gain=st.integers(-1_000_000, 5_000_000),
+    horizon=st.integers(1, 80),
+    effect=st.integers(0, 80),
+    decay=st.sampled_from([0.0, 0.1, 0.25, 1.0]),
+    deadweight=st.sampled_from([0.0, 0.2, 0.5]),
+    discount=st.sampled_from(["finansministeriet_2021", 0.0, 0.04]),
+)
+def test_the_summary_is_section_7_read_year_by_year(cost, gain, horizon, effect, decay, deadweight, discount):
+    a = assumptions(horizon_years=horizon, effect_years=effect, decay=decay, deadweight=deadweight, discount=discount)
+    npv, (payback, totals), (discounted_payback, discounted_totals) = by_the_contract(cost, gain, a)
+    # a cumulative sum within rounding of 0 could fall either side of it: not a case to compare on
+    assume(all(abs(s) > 1e-6 * cost for s in [*totals, *discounted_totals]))
+    row = bc.summary(cost, gain, a)
+    assert row["npv_dkk"] == pytest.approx(npv, rel=1e-9, abs=1e-6)
+    assert row["payback_months"] == (None if payback is None else pytest.approx(payback, rel=1e-9))
+    assert row["discounted_payback_months"] == (
+        None if discounted_payback is None else pytest.approx(discounted_payback, rel=1e-9)
+    )
