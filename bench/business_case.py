@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from evalkit.config import Report, business_case_defaults, load_config  # noqa: E402
-from evalkit.tables import business_case as bc  # noqa: E402
+from evalkit.tables import business_case_report as bcr  # noqa: E402
 from evalkit.tables.compute import connect, prepare_report  # noqa: E402
 
 
@@ -47,10 +47,10 @@ def main(argv: list[str]) -> int:
     inputs_s, case_s, case_cpu = [], [], []
     for _ in range(args.repeat):
         started = time.perf_counter()
-        municipalities = bc.report_inputs(con)
+        municipalities = bcr.report_inputs(con)
         inputs_s.append(time.perf_counter() - started)
         started, cpu = time.perf_counter(), time.process_time()
-        bc.business_case(municipalities, block)
+        bcr.business_case(municipalities, block)
         case_s.append(time.perf_counter() - started)
         case_cpu.append(time.process_time() - cpu)
     citizens = sum(len(m.citizens) for m in municipalities if m.citizens is not None)
@@ -71,7 +71,7 @@ def main(argv: list[str]) -> int:
         rng = np.random.default_rng(0)
         scale = args.citizens / citizens
         larger = [
-            bc.Municipality(
+            bcr.Municipality(
                 m.kommunekode,
                 m.investment_dkk,
                 m.citizens[rng.integers(0, len(m.citizens), round(len(m.citizens) * scale))],
@@ -81,7 +81,7 @@ def main(argv: list[str]) -> int:
         seconds = []
         for _ in range(args.repeat):
             started = time.perf_counter()
-            bc.business_case(larger, block)
+            bcr.business_case(larger, block)
             seconds.append(time.perf_counter() - started)
         print(
             f"business case with bootstrap on {sum(len(m.citizens) for m in larger):,} citizens "

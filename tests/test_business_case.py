@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from evalkit.config import ConfigError, business_case_defaults, read_payers
 from evalkit.tables import business_case as bc
+from evalkit.tables import business_case_report as bcr
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -231,9 +232,9 @@ def test_a_report_per_payer_municipality_and_all():
     """851: two citizens, G = 1,000 (kommune 600, region 300, stat 100), C = 500. 860: nothing registered.
     813: G = -200, C = 100. `all` covers 851 and 813: G = 800, C = 600."""
     municipalities = [
-        bc.Municipality("851", 500.0, citizens((500, 300, 100), (100, 0, 0)), 2, 0),
-        bc.Municipality("860", 9999.0, None),
-        bc.Municipality("813", 100.0, citizens((-200, 0, 0)), 0, 1),
+        bcr.Municipality("851", 500.0, citizens((500, 300, 100), (100, 0, 0)), 2, 0),
+        bcr.Municipality("860", 9999.0, None),
+        bcr.Municipality("813", 100.0, citizens((-200, 0, 0)), 0, 1),
     ]
     block = {
         **business_case_defaults(),
@@ -242,11 +243,11 @@ def test_a_report_per_payer_municipality_and_all():
         "bootstrap": 200,
         "scenarios": [{"name": "kort", "effect_years": 1}],
     }
-    years, summaries = bc.business_case(municipalities, block)
-    columns = ("scenario", "kommunekode", "payer", *bc.SUMMARY_COLUMNS, *bc.COUNT_COLUMNS)
+    years, summaries = bcr.business_case(municipalities, block)
+    columns = ("scenario", "kommunekode", "payer", *bcr.SUMMARY_COLUMNS, *bcr.COUNT_COLUMNS)
     rows = {r[:3]: dict(zip(columns, r, strict=True)) for r in summaries}
     assert len(summaries) == 2 * 4 * 4  # scenarios x (3 municipalities + all) x payers
-    gains = {p: rows[("base", "851", p)]["annual_gain_dkk"] for p in bc.SCOPE_PAYERS}
+    gains = {p: rows[("base", "851", p)]["annual_gain_dkk"] for p in bcr.SCOPE_PAYERS}
     assert gains == pytest.approx({"all": 1000, "kommune": 600, "region": 300, "stat": 100})
     assert rows[("base", "851", "all")]["investment_dkk"] == 500
     assert rows[("base", "851", "region")]["investment_dkk"] == 0
@@ -260,10 +261,10 @@ def test_a_report_per_payer_municipality_and_all():
     )
     assert rows[("kort", "all", "all")]["npv_dkk"] == pytest.approx(200)
     empty = rows[("base", "860", "all")]
-    assert all(empty[c] is None for c in bc.SUMMARY_COLUMNS)
+    assert all(empty[c] is None for c in bcr.SUMMARY_COLUMNS)
     assert len(one(years, "base", "860", "kommune")) == 4
     assert all(v is None for r in one(years, "base", "860", "kommune") for v in r[4:])
-    assert all(empty[c] is None for c in bc.COUNT_COLUMNS)
+    assert all(empty[c] is None for c in bcr.COUNT_COLUMNS)
     year_rows = one(years, "kort", "851", "all")
     assert [r[3] for r in year_rows] == [0, 1, 2, 3]
     assert [r[5] for r in year_rows] == pytest.approx([0, 1000, 0, 0])  # gain_dkk: effect 1 year
@@ -272,13 +273,13 @@ def test_a_report_per_payer_municipality_and_all():
 def test_the_interval_of_all_adds_up_the_municipalities_resamples():
     """One citizen each: every resample of 851 is 1,000 and of 813 is -200, so `all` is always 800."""
     municipalities = [
-        bc.Municipality("851", 0.0, citizens((1000, 0, 0))),
-        bc.Municipality("813", 0.0, citizens((-200, 0, 0))),
+        bcr.Municipality("851", 0.0, citizens((1000, 0, 0))),
+        bcr.Municipality("813", 0.0, citizens((-200, 0, 0))),
     ]
-    _, summaries = bc.business_case(municipalities, {**business_case_defaults(), "bootstrap": 20})
+    _, summaries = bcr.business_case(municipalities, {**business_case_defaults(), "bootstrap": 20})
     row = dict(
         zip(
-            (*bc.SUMMARY_COLUMNS, *bc.COUNT_COLUMNS),
+            (*bcr.SUMMARY_COLUMNS, *bcr.COUNT_COLUMNS),
             next(r for r in summaries if r[:3] == ("base", "all", "all"))[3:],
             strict=True,
         )
@@ -287,8 +288,8 @@ def test_the_interval_of_all_adds_up_the_municipalities_resamples():
 
 
 def test_no_bootstrap_no_interval():
-    municipalities = [bc.Municipality("851", 10.0, citizens((1000, 0, 0), (0, 0, 0)))]
-    _, summaries = bc.business_case(municipalities, {**business_case_defaults(), "bootstrap": 0})
+    municipalities = [bcr.Municipality("851", 10.0, citizens((1000, 0, 0), (0, 0, 0)))]
+    _, summaries = bcr.business_case(municipalities, {**business_case_defaults(), "bootstrap": 0})
     assert all(v is None for r in summaries for v in r[-8:-2])
 
 
@@ -381,3 +382,30 @@ def test_the_summary_is_section_7_read_year_by_year(cost, gain, horizon, effect,
     assert row["discounted_payback_months"] == (
         None if discounted_payback is None else pytest.approx(discounted_payback, rel=1e-9)
     )
+
+
+def summary_of(summaries, scenario, kommunekode, payer="all"):
+    row = next(r for r in summaries if r[:3] == (scenario, kommunekode, payer))
+    return dict(zip((*bcr.SUMMARY_COLUMNS, *bcr.COUNT_COLUMNS), row[3:], strict=True))
+
+
+def test_a_scenario_with_its_own_seed_resamples_again_and_the_others_reuse_the_base():
+    many = citizens(*[(v, 0, 0) for v in (0, 10, 250, -40, 7, 1000, 3, 0, 90, 5)])
+    block = {
+        **business_case_defaults(),
+        "bootstrap": 200,
+        "scenarios": [{"name": "same", "deadweight": 0.5}, {"name": "reseeded", "seed": 2}],
+    }
+    _, summaries = bcr.business_case([bcr.Municipality("851", 1.0, many)], block)
+    base, same, reseeded = (summary_of(summaries, s, "851") for s in ("base", "same", "reseeded"))
+    assert (same["gain_ci_low"], same["gain_ci_high"]) == (base["gain_ci_low"], base["gain_ci_high"])
+    assert (reseeded["gain_ci_low"], reseeded["gain_ci_high"]) != (base["gain_ci_low"], base["gain_ci_high"])
+
+
+def test_a_municipalitys_interval_does_not_depend_on_the_other_municipalities_of_the_report():
+    one_alone = [bcr.Municipality("851", 1.0, citizens((0, 0, 0), (100, 0, 0), (30, 0, 0)))]
+    with_another = [bcr.Municipality("813", 1.0, citizens((5, 0, 0), (9, 0, 0))), *one_alone]
+    block = {**business_case_defaults(), "bootstrap": 100}
+    alone = summary_of(bcr.business_case(one_alone, block)[1], "base", "851")
+    beside = summary_of(bcr.business_case(with_another, block)[1], "base", "851")
+    assert (alone["gain_ci_low"], alone["gain_ci_high"]) == (beside["gain_ci_low"], beside["gain_ci_high"])

@@ -30,6 +30,7 @@ from warehouse_factory import build_warehouse
 from evalkit.config import Report
 from evalkit.publish.masking import publication_rows
 from evalkit.tables import business_case as bc
+from evalkit.tables import business_case_report as bcr
 from evalkit.tables.compute import compute_tables, connect, prepare_report
 from evalkit.tables.registry import FAMILIES
 
@@ -142,7 +143,7 @@ def test_publication_blanks_the_measured_actual_cost_over_a_masked_count(shadow_
 
 
 def test_the_inputs_per_citizen_split_by_payer(con):
-    municipalities = {m.kommunekode: m for m in bc.report_inputs(con)}
+    municipalities = {m.kommunekode: m for m in bcr.report_inputs(con)}
     assert list(municipalities) == ["607", "851", "787"]  # the report's order
     assert municipalities["851"].citizens is None and municipalities["787"].citizens is None
     assert municipalities["851"].investment_dkk == pytest.approx(1000)
@@ -158,7 +159,7 @@ def test_the_inputs_per_citizen_split_by_payer(con):
 
 
 def test_the_payers_gains_add_up_to_the_gain(con, shadow_savings):
-    gains = next(m for m in bc.report_inputs(con) if m.kommunekode == "607").citizens.sum(axis=0)
+    gains = next(m for m in bcr.report_inputs(con) if m.kommunekode == "607").citizens.sum(axis=0)
     assert gains[1:].sum() == pytest.approx(gains[0])
     assert gains[0] == pytest.approx(shadow_savings["607"]["annual_gain_dkk"])
 
@@ -166,7 +167,7 @@ def test_the_payers_gains_add_up_to_the_gain(con, shadow_savings):
 def test_the_bootstrap_resamples_the_citizens_of_the_municipality(con):
     """607's four citizens are worth 100,000, 0, -40,000 and -10,000: a resample of four is at least -160,000 and
     at most 400,000, and a multiple of 10,000."""
-    m = next(m for m in bc.report_inputs(con) if m.kommunekode == "607")
+    m = next(m for m in bcr.report_inputs(con) if m.kommunekode == "607")
     sums = bc.resample_sums(m.citizens, 500, bc.municipality_rng(1, "607"))[:, 0]
     assert sums.min() >= -160000 and sums.max() <= 400000
     assert np.allclose(sums / 10000, np.round(sums / 10000))

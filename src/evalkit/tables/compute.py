@@ -17,12 +17,12 @@ from evalkit import contract, duck
 from evalkit.config import Report, read_unit_costs
 from evalkit.contract import ALL, CITIZEN, INGEST_LOG, TABLES
 from evalkit.duck import sql_literal
-from evalkit.tables import business_case
+from evalkit.tables import business_case_report
 from evalkit.tables.registry import Family, read_sql
 from evalkit.tables.stats import register_wilson
 
 # Steps that compute a family's rows in Python once per report (Family.prepared_by), before its query reads them.
-PREPARE_STEPS = {"business_case": business_case.prepare}
+PREPARE_STEPS = {"business_case": business_case_report.prepare}
 
 CITIZEN_TABLES = {name for name, table in TABLES.items() if any(c.kind == CITIZEN for c in table.columns)}
 
@@ -52,7 +52,7 @@ def connect(
     con.execute(f"ATTACH {sql_literal(str(db_path))} AS wh (READ_ONLY)")
     register_wilson(con)
     load_unit_costs(con, unit_costs)
-    business_case.load_payers(con, payers)
+    business_case_report.load_payers(con, payers)
     return con
 
 
