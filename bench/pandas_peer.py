@@ -261,6 +261,7 @@ def shadow_savings(r: Report, unit_costs: Path) -> pd.DataFrame:
     shadow = r.shadow.merge(
         r.ended[["scope", "kommunekode", "course_id", "citizen"]], on=["scope", "kommunekode", "course_id"]
     )
+    registered = set(shadow.kommunekode)  # an ended course with any shadow row, `none` included
     shadow = shadow[shadow.shadow_paragraph != "none"].rename(
         columns={
             "shadow_paragraph": "paragraph",
@@ -282,12 +283,23 @@ def shadow_savings(r: Report, unit_costs: Path) -> pd.DataFrame:
             "actual_cost_dkk": later.groupby("scope").cost.sum(),
             "unpriced_shadow": shadow[shadow.cost.isna()].groupby("scope").size(),
             "unpriced_services": later[later.cost.isna()].groupby("scope").size(),
+            "measured_actual_cost_dkk": later[later.kommunekode.isin(registered)].groupby("scope").cost.sum(),
+            "shadow_municipalities": shadow_scopes(r, registered),
         },
         r.scopes,
     )
-    out["annual_gain_dkk"] = out.shadow_cost_dkk - out.actual_cost_dkk
+    measured = out.shadow_municipalities > 0  # the gain only where shadow visitation was registered
+    for column in ("shadow_cost_dkk", "measured_actual_cost_dkk"):
+        out[column] = out[column].where(measured)
+    out["annual_gain_dkk"] = out.shadow_cost_dkk - out.measured_actual_cost_dkk
     out["unpriced_rows"] = out.pop("unpriced_shadow") + out.pop("unpriced_services")
     return out
+
+
+def shadow_scopes(r: Report, registered: set[str]) -> pd.Series:
+    """Per scope, the municipalities that registered shadow visitation."""
+    counts = {k: int(k in registered) for k in r.municipalities}
+    return pd.Series({**counts, ALL: sum(counts.values())})
 
 
 def paragraph_counts(r: Report) -> pd.DataFrame:

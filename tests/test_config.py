@@ -51,3 +51,39 @@ def test_invalid_reports_are_refused_with_where_and_why(tmp_path, change, messag
     data = dict(BASE, reports=[dict(BASE["reports"][0], **change)])
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_config(write(tmp_path, "c.yaml", data))
+
+
+def test_a_business_case_block_gets_the_contracts_defaults_and_keeps_its_scenarios(tmp_path):
+    block = {"deadweight": 0.1, "scenarios": [{"name": "forsigtig", "deadweight": 0.3, "effect_years": 2}]}
+    data = dict(BASE, reports=[dict(BASE["reports"][0], business_case=block)])
+    config = load_config(write(tmp_path, "c.yaml", data))
+    assert config["reports"][0]["business_case"] == {
+        "horizon_years": 10,
+        "effect_years": 10,
+        "decay": 0.0,
+        "deadweight": 0.1,
+        "optimism_bias": 0.0,
+        "discount": "finansministeriet_2021",
+        "bootstrap": 2000,
+        "seed": 1,
+        "scenarios": [{"name": "forsigtig", "deadweight": 0.3, "effect_years": 2}],
+    }
+    assert config["payers"] == "config/payers.csv"
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ({"deadweight": 1.5}, "business_case/deadweight"),
+        ({"discount": "low"}, "business_case/discount"),
+        ({"horizon": 10}, "Unevaluated properties are not allowed"),
+        ({"scenarios": [{"deadweight": 0.3}]}, "'name' is a required property"),
+        ({"scenarios": [{"name": "base"}]}, "business_case/scenarios/0/name"),
+        ({"scenarios": [{"name": "x", "horizon": 3}]}, "business_case/scenarios/0"),
+        ({"scenarios": [{"name": "x"}, {"name": "x"}]}, "scenario names must be unique"),
+    ],
+)
+def test_a_bad_business_case_block_is_refused_with_where_and_why(tmp_path, block, message):
+    data = dict(BASE, reports=[dict(BASE["reports"][0], business_case=block)])
+    with pytest.raises(ConfigError, match=message):
+        load_config(write(tmp_path, "c.yaml", data))

@@ -270,8 +270,8 @@ def test_a_municipality_without_data_gets_zeros_and_empty_rates(tables):
     row = one(tables, "completion", "r", "999")
     assert_counts(row, ended=0, completed=0, citizens_with_course=0, ended_citizens=0, active_citizens=0)
     assert row["rate"] is None and row["ci_low"] is None and row["ci_high"] is None
-    row = one(tables, "shadow_savings", "r", "999")
-    assert (row["shadow_cost_dkk"], row["actual_cost_dkk"], row["annual_gain_dkk"]) == (0, 0, 0)
+    row = one(tables, "shadow_savings", "r", "999")  # no shadow visitation registered: no gain, not 0 - 0
+    assert (row["shadow_cost_dkk"], row["actual_cost_dkk"], row["annual_gain_dkk"]) == (None, 0, None)
     assert len(rows_of(tables, "age", "r", "999")) == 7
     assert all(r["citizens"] == 0 and r["courses"] == 0 for r in rows_of(tables, "age", "r", "999"))
     # 999 gets every paragraph any municipality of the report has, each zero
@@ -467,8 +467,10 @@ def test_shadow_savings(tables):
     assert_counts(row, shadow_visited=1, actually_visited=2, unpriced_rows=2)
     assert row["shadow_cost_dkk"] == pytest.approx(10000) and row["actual_cost_dkk"] == pytest.approx(104000)
     row = one(tables, "shadow_savings", "r", "all")
-    assert_counts(row, ended=13, shadow_visited=4, actually_visited=5, unpriced_rows=3)
+    assert_counts(row, ended=13, shadow_visited=4, actually_visited=5, unpriced_rows=3, shadow_municipalities=2)
     assert row["annual_gain_dkk"] == pytest.approx(192400 - 375600)
+    row = one(tables, "shadow_savings", "r", "787")  # six ended courses, none with a shadow row
+    assert (row["shadow_municipalities"], row["shadow_cost_dkk"], row["annual_gain_dkk"]) == (0, None, None)
 
 
 def test_unpriced_rows_are_listed_by_id(tables):
@@ -509,7 +511,7 @@ def test_funnel(tables):
 
 def test_a_report_with_a_funnel_and_no_courses(tables):
     assert_counts(one(tables, "completion", "fun", "851"), ended=0, citizens_with_course=0)
-    assert one(tables, "shadow_savings", "fun", "all")["annual_gain_dkk"] == 0
+    assert one(tables, "shadow_savings", "fun", "all")["annual_gain_dkk"] is None
 
 
 # --- monthly and event tables --------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
@@ -213,3 +214,52 @@ def test_a_config_given_on_the_command_line_reaches_the_commands(workspace):
     snakemake(config, str(figures), "--config", "language=en")
     english = (figures / "figures.csv").read_text(encoding="utf-8")
     assert "Share of citizens granted a service by decision after an ended § 82 course" in english
+
+
+def test_a_report_with_a_business_case_gets_both_tables_with_snakemake_tables(workspace):
+    """c2 (ended 2021-06-30) has a shadow row for § 107 at 120,000 kr. a year and no later service; staff hours
+    100 x 300 kr. = 30,000 kr. So G = 120,000 (region 0.1 of it by config/payers.csv), payback 12 x 30 / 120 = 3
+    months; the scenario with deadweight 0.5 halves the gain, so 6 months. One shadow-visited citizen: the
+    publication copy masks the count and blanks everything computed from the gain."""
+    tmp_path, config_path = workspace
+    write_drop(
+        tmp_path / "drops",
+        "2021Q3",
+        "851_shadow.csv",
+        "course_id,shadow_paragraph,shadow_annual_cost_dkk\nc2,107,120000\n",
+    )
+    write_drop(
+        tmp_path / "drops",
+        "2021Q3",
+        "851_staff_hours.csv",
+        "offer,month,hours,hourly_cost_dkk\nKom godt videre,2021-05,100,300\n",
+    )
+    config = yaml.safe_load(config_path.read_text())
+    block = {"bootstrap": 50, "scenarios": [{"name": "halv", "deadweight": 0.5}]}
+    config["reports"] = [
+        {
+            "id": "aalborg_2021",
+            "municipalities": ["851"],
+            "period": {"start": "2021-04-01", "end": "2021-09-30"},
+            "business_case": block,
+        }
+    ]
+    config_path.write_text(yaml.safe_dump(config))
+    summary_copy = tmp_path / "results" / "publish" / "business_case_summary.csv"
+    snakemake(config_path, "tables", str(summary_copy))
+    tables = tmp_path / "results" / "tables"
+    with open(tables / "business_case_summary.csv", encoding="utf-8") as handle:
+        rows = {(r["kommunekode"], r["scenario"], r["payer"]): r for r in csv.DictReader(handle)}
+    assert len(rows) == 2 * 2 * 4  # (851, all) x (base, halv) x payers
+    base = rows[("851", "base", "all")]
+    assert (float(base["investment_dkk"]), float(base["annual_gain_dkk"])) == (30000, 120000)
+    assert float(base["payback_months"]) == pytest.approx(3)
+    assert float(rows[("all", "halv", "all")]["payback_months"]) == pytest.approx(6)
+    assert float(rows[("851", "base", "region")]["annual_gain_dkk"]) == pytest.approx(12000)
+    with open(tables / "business_case.csv", encoding="utf-8") as handle:
+        years = [r for r in csv.DictReader(handle) if r["scenario"] == "base" and r["kommunekode"] == "851"]
+    assert [r["year"] for r in years if r["payer"] == "all"] == [str(t) for t in range(11)]
+    with open(summary_copy, encoding="utf-8") as handle:
+        published = next(r for r in csv.DictReader(handle) if r["scenario"] == "base" and r["payer"] == "all")
+    assert (published["shadow_visited"], published["annual_gain_dkk"], published["npv_dkk"]) == ("<5", "", "")
+    assert published["investment_dkk"] == "30000.0"

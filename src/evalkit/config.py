@@ -20,7 +20,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from evalkit.contract import ALL
+from evalkit.contract import ALL, PAYERS
 
 SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
 
@@ -40,10 +40,32 @@ def _as_date(value: Any, where: str) -> dt.date:
         raise ConfigError(f"{where}: {value!r} is not a date (expected YYYY-MM-DD)") from error
 
 
+def _schema() -> dict[str, Any]:
+    return yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
+
+
+def business_case_defaults() -> dict[str, Any]:
+    """The business case's assumptions as the schema's defaults give them (contract section 7)."""
+    keys = _schema()["$defs"]["business_case_assumptions"]["properties"]
+    return {name: spec["default"] for name, spec in keys.items()}
+
+
+def _business_case(block: dict[str, Any], where: str) -> dict[str, Any]:
+    """Every key filled in from the defaults; scenarios kept as their names and overrides, names unique."""
+    block = dict(block)
+    scenarios = [dict(s) for s in block.pop("scenarios", [])]
+    names = [s["name"] for s in scenarios]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{where}.business_case.scenarios: scenario names must be unique: {names}")
+    return {**business_case_defaults(), **block, "scenarios": scenarios}
+
+
 def normalise(config: dict[str, Any]) -> dict[str, Any]:
-    """Dates as datetime.date, follow_up_until defaulting to the period's end, language defaulting to Danish."""
+    """Dates as datetime.date, follow_up_until defaulting to the period's end, language defaulting to Danish, the
+    payer shares to config/payers.csv, and a business case's keys to their defaults."""
     config = dict(config)
     config.setdefault("language", "da")
+    config.setdefault("payers", _schema()["properties"]["payers"]["default"])
     reports = []
     for index, report in enumerate(config["reports"]):
         report = dict(report)
@@ -58,6 +80,8 @@ def normalise(config: dict[str, Any]) -> dict[str, Any]:
             raise ConfigError(f"{where}: follow_up_until ({report['follow_up_until']}) is before the period's end")
         if report["municipalities"] != "all":
             report["municipalities"] = [str(m) for m in report["municipalities"]]
+        if "business_case" in report:
+            report["business_case"] = _business_case(report["business_case"], where)
         reports.append(report)
     ids = [r["id"] for r in reports]
     if len(set(ids)) != len(ids):
@@ -67,7 +91,7 @@ def normalise(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def validate(config: dict[str, Any]) -> dict[str, Any]:
-    schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
+    schema = _schema()
     try:
         jsonschema.validate(config, schema)
     except jsonschema.ValidationError as error:
@@ -129,6 +153,7 @@ class Report:
     follow_up_until: dt.date
     funnel_programme: str | None = None
     funnel_steps: tuple[str, ...] = ()
+    business_case: Mapping | None = None  # the normalised `business_case` block, when the report has one
 
     @classmethod
     def from_config(cls, entry: Mapping) -> Report:
@@ -143,6 +168,7 @@ class Report:
             follow_up_until=entry["follow_up_until"],
             funnel_programme=funnel.get("programme"),
             funnel_steps=tuple(funnel.get("steps", ())),
+            business_case=entry.get("business_case"),
         )
 
 
@@ -151,13 +177,18 @@ class Report:
 PRICE_UNITS = ("hour", "year")
 
 
+def normalise_paragraph(value: str) -> str:
+    """`§ 85` -> `85`, as the warehouse normalises service paragraphs."""
+    return value.strip().lower().replace("§", "").replace(" ", "")
+
+
 def read_unit_costs(path: str | Path) -> list[tuple[str, str, float, int]]:
     """config/unit_costs.csv as (paragraph, unit, price_dkk, price_year) rows, paragraphs normalised as the
     warehouse normalises them (`§ 85` -> `85`). Refuses an unknown unit and two prices for one year."""
     rows = []
     with open(path, encoding="utf-8-sig", newline="") as handle:
         for line, record in enumerate(csv.DictReader(handle), start=2):
-            paragraph = record["paragraph"].strip().lower().replace("§", "").replace(" ", "")
+            paragraph = normalise_paragraph(record["paragraph"])
             unit = record["unit"].strip().lower()
             if unit not in PRICE_UNITS:
                 raise ValueError(f"{path}:{line}: unit must be one of {PRICE_UNITS}, not {unit!r}")
@@ -168,6 +199,52 @@ def read_unit_costs(path: str | Path) -> list[tuple[str, str, float, int]]:
             raise ValueError(f"{path}: two {unit} prices for paragraph {paragraph} in {year}")
         seen.add((paragraph, unit, year))
     return rows
+
+
+# --- payer shares --------------------------------------------------------------------------------------------
+
+SHARE_TOLERANCE = 1e-9  # shares are typed in as decimals: 0.1 + 0.2 + 0.7 is not exactly 1 in binary
+
+
+def read_payers(path: str | Path) -> dict[str, tuple[float, float, float]]:
+    """config/payers.csv (the config key `payers`) -> paragraph: (kommune, region, stat) shares, each row's shares
+    from 0 to 1 adding up to 1. A paragraph not in the file is the kommune's alone (contract section 7)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file: the config key `payers` names the payer shares of the business case")
+    columns = ("paragraph", *PAYERS)
+    payers: dict[str, tuple[float, float, float]] = {}
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in columns if c not in (reader.fieldnames or ())]
+        if missing:
+            raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}: expected {', '.join(columns)}")
+        for record in reader:
+            line = reader.line_num
+            paragraph = normalise_paragraph(record["paragraph"] or "")
+            if not paragraph:
+                raise ConfigError(f"{path}:{line}: column paragraph is empty: expected a paragraph, e.g. 85")
+            if paragraph in payers:
+                raise ConfigError(f"{path}:{line}: column paragraph: {record['paragraph']!r} is listed twice")
+            shares = [_share(path, line, payer, record[payer]) for payer in PAYERS]
+            if abs(sum(shares) - 1) > SHARE_TOLERANCE:
+                raise ConfigError(
+                    f"{path}:{line}: columns {', '.join(PAYERS)}: {', '.join(map(str, shares))} add up to "
+                    f"{sum(shares):g}: expected the shares of paragraph {paragraph} to add up to 1"
+                )
+            payers[paragraph] = (shares[0], shares[1], shares[2])
+    return payers
+
+
+def _share(path: Path, line: int, payer: str, cell: str | None) -> float:
+    text = (cell or "").strip()
+    try:
+        share = float(text.replace(",", "."))
+    except ValueError:
+        share = float("nan")
+    if not 0 <= share <= 1:
+        raise ConfigError(f"{path}:{line}: column {payer}: {text!r} is not a share: expected a number from 0 to 1")
+    return share
 
 
 # --- municipalities ------------------------------------------------------------------------------------------

@@ -244,6 +244,9 @@ QUARTER_FILES = (*TABLES, QUARANTINE, INGEST_LOG)
 # A report's total over its municipalities: the `kommunekode` of its row in every figure table (section 6).
 ALL = "all"
 
+# The business case (section 7) splits costs between these payers; `all` is their sum.
+PAYERS = ("kommune", "region", "stat")
+
 # Publication (section 5): a count of 1-4 is shown as MASK.
 MASK = "<5"
 SMALLEST_SHOWN = 5

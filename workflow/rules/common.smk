@@ -69,6 +69,11 @@ def delivery_state(wildcards):
     return files_fingerprint(RAW_DIR / wildcards.quarter)
 
 
+def payer_shares(wildcards):
+    """The payer shares are an input of the figure tables when a report has a business case (contract section 7)."""
+    return [config["payers"]] if any("business_case" in report for report in config["reports"]) else []
+
+
 def table_files(families):
     return [TABLES_DIR / f"{family}.csv" for family in families]
 

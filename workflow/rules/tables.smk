@@ -6,6 +6,7 @@ rule figure_tables:
     input:
         db=WAREHOUSE,
         unit_costs=config["unit_costs"],
+        payers=payer_shares,
     output:
         table_files(TABLE_FAMILIES),
     log:

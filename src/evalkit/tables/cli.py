@@ -21,10 +21,11 @@ def build_tables(
     out_dir: str | Path,
     unit_costs: str | Path | None,
     resources: duck.Resources = duck.DEFAULT_RESOURCES,
+    payers: str | Path | None = None,
 ) -> dict[str, int]:
     """Compute the families for every report in one session and write <out_dir>/<family>.csv.
-    Returns the row count per family."""
-    con = connect(db_path, unit_costs, resources)
+    Returns the row count per family. `payers`: the payer shares, needed when a report has a business case."""
+    con = connect(db_path, unit_costs, resources, payers)
     try:
         computed = compute_tables(con, families, reports)
     finally:
@@ -61,7 +62,8 @@ def cli(argv: list[str]) -> int:
     config = config_from_arguments(args)
     reports = [Report.from_config(entry) for entry in config["reports"]]
     unit_costs = args.unit_costs or config.get("unit_costs")
-    counts = build_tables(families, args.db, reports, args.out_dir, unit_costs, duck.resources_from(args))
+    payers = config["payers"] if any(report.business_case for report in reports) else None
+    counts = build_tables(families, args.db, reports, args.out_dir, unit_costs, duck.resources_from(args), payers)
     for name, count in counts.items():
         print(f"{name}: {count} rows for {len(reports)} reports -> {args.out_dir}", file=sys.stderr)
     return 0

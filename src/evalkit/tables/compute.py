@@ -17,8 +17,12 @@ from evalkit import contract, duck
 from evalkit.config import Report, read_unit_costs
 from evalkit.contract import ALL, CITIZEN, INGEST_LOG, TABLES
 from evalkit.duck import sql_literal
+from evalkit.tables import business_case_report
 from evalkit.tables.registry import Family, read_sql
 from evalkit.tables.stats import register_wilson
+
+# Steps that compute a family's rows in Python once per report (Family.prepared_by), before its query reads them.
+PREPARE_STEPS = {"business_case": business_case_report.prepare}
 
 CITIZEN_TABLES = {name for name, table in TABLES.items() if any(c.kind == CITIZEN for c in table.columns)}
 
@@ -38,13 +42,17 @@ def load_unit_costs(con: duckdb.DuckDBPyConnection, path: str | Path | None) -> 
 
 
 def connect(
-    db_path: str | Path, unit_costs: str | Path | None, resources: duck.Resources = duck.DEFAULT_RESOURCES
+    db_path: str | Path,
+    unit_costs: str | Path | None,
+    resources: duck.Resources = duck.DEFAULT_RESOURCES,
+    payers: str | Path | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection with the warehouse attached read-only as `wh`."""
+    """An in-memory connection with the warehouse attached read-only as `wh`, the unit costs and payer shares."""
     con = duck.connect(resources=resources)
     con.execute(f"ATTACH {sql_literal(str(db_path))} AS wh (READ_ONLY)")
     register_wilson(con)
     load_unit_costs(con, unit_costs)
+    business_case_report.load_payers(con, payers)
     return con
 
 
@@ -171,8 +179,11 @@ def compute_tables(
 ) -> dict[str, list[tuple]]:
     """Every family's rows for every report (family name -> rows), preparing each report once."""
     rows: dict[str, list[tuple]] = {family.name: [] for family in families}
+    steps = dict.fromkeys(family.prepared_by for family in families if family.prepared_by)
     for report in reports:
         prepare_report(con, report)
+        for step in steps:
+            PREPARE_STEPS[step](con, report)
         for family in families:
             rows[family.name] += report_rows(con, family, report)
     return rows

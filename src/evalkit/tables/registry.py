@@ -90,10 +90,42 @@ COLUMNS: dict[str, Column] = {
     "investment_dkk": Column(AMOUNT, "Investering (kr.)", "Investment (DKK)"),
     "months": Column(AMOUNT, "Måneder", "Months"),
     "shadow_visited": Column(COUNT, "Skyggevisiterede borgere", "Shadow-visited citizens"),
-    "shadow_cost_dkk": Column(AMOUNT, "Skyggevisitation, årlig udgift (kr.)", "Shadow visitation, annual cost (DKK)"),
+    # empty, not 0, where shadow visitation was not registered (sql/shadow_savings.sql): a measure, not a sum
+    "shadow_cost_dkk": Column(MEASURE, "Skyggevisitation, årlig udgift (kr.)", "Shadow visitation, annual cost (DKK)"),
     "actually_visited": Column(COUNT, "Faktisk visiterede borgere", "Actually visited citizens"),
     "actual_cost_dkk": Column(AMOUNT, "Faktisk visitation, årlig udgift (kr.)", "Actual visitation, annual cost (DKK)"),
-    "annual_gain_dkk": Column(AMOUNT, "Årlig gevinst (kr.)", "Annual gain (DKK)"),
+    "annual_gain_dkk": Column(MEASURE, "Årlig gevinst (kr.)", "Annual gain (DKK)"),
+    "shadow_municipalities": Column(AMOUNT, "Kommuner med skyggevisitation", "Municipalities with shadow visitation"),
+    "measured_actual_cost_dkk": Column(
+        MEASURE,
+        "Faktisk visitation i kommuner med skyggevisitation, årlig udgift (kr.)",
+        "Actual visitation where shadow visitation was registered, annual cost (DKK)",
+    ),
+    "scenario": Column(LABEL, "Scenarie", "Scenario"),
+    "payer": Column(LABEL, "Betaler", "Payer"),
+    "year": Column(LABEL, "År", "Year"),
+    "gain_dkk": Column(MEASURE, "Gevinst (kr.)", "Gain (DKK)"),
+    "net_dkk": Column(MEASURE, "Netto (kr.)", "Net (DKK)"),
+    "cumulative_net_dkk": Column(MEASURE, "Akkumuleret netto (kr.)", "Cumulative net (DKK)"),
+    "discount_factor": Column(MEASURE, "Diskonteringsfaktor", "Discount factor"),
+    "discounted_net_dkk": Column(MEASURE, "Diskonteret netto (kr.)", "Discounted net (DKK)"),
+    "cumulative_discounted_dkk": Column(
+        MEASURE, "Akkumuleret diskonteret netto (kr.)", "Cumulative discounted net (DKK)"
+    ),
+    "npv_dkk": Column(MEASURE, "Nettonutidsværdi (kr.)", "Net present value (DKK)"),
+    "benefit_cost_ratio": Column(MEASURE, "Gevinst pr. investeret krone", "Benefit–cost ratio"),
+    "payback_months": Column(MEASURE, "Tilbagebetalingstid (måneder)", "Payback (months)"),
+    "discounted_payback_months": Column(
+        MEASURE, "Diskonteret tilbagebetalingstid (måneder)", "Discounted payback (months)"
+    ),
+    "switching_deadweight": Column(MEASURE, "Skifteværdi: dødvægt", "Switching value: deadweight"),
+    "min_effect_years": Column(MEASURE, "Skifteværdi: færrest effektår", "Switching value: fewest effect years"),
+    "gain_ci_low": Column(MEASURE, "Årlig gevinst, 95 %-interval, nedre", "Annual gain, 95 % interval, lower"),
+    "gain_ci_high": Column(MEASURE, "Årlig gevinst, 95 %-interval, øvre", "Annual gain, 95 % interval, upper"),
+    "npv_ci_low": Column(MEASURE, "Nettonutidsværdi, 95 %-interval, nedre", "Net present value, 95 % interval, lower"),
+    "npv_ci_high": Column(MEASURE, "Nettonutidsværdi, 95 %-interval, øvre", "Net present value, 95 % interval, upper"),
+    "payback_ci_low": Column(MEASURE, "Tilbagebetalingstid, 95 %-interval, nedre", "Payback, 95 % interval, lower"),
+    "payback_ci_high": Column(MEASURE, "Tilbagebetalingstid, 95 %-interval, øvre", "Payback, 95 % interval, upper"),
     "unpriced_rows": Column(COUNT, "Rækker uden pris", "Unpriced rows"),
     "citizens_82a": Column(COUNT, "Borgere med § 82a", "Citizens with § 82a"),
     "citizens_82b": Column(COUNT, "Borgere med § 82b", "Citizens with § 82b"),
@@ -134,6 +166,8 @@ class Family:
     # key values every scope gets a row for, in this order (values only found in the data come first)
     domain: Callable[[Report], list[tuple]] = lambda report: [()]
     per_municipality: bool = True  # False: the query's rows as they are (unpriced)
+    # a step (evalkit.tables.compute.PREPARE_STEPS) run once per report before the query, which reads what it made
+    prepared_by: str | None = None
     published: bool = True  # has a publication copy (results/publish/, tables.xlsx)
     in_report: bool = False  # its publication copy is shown in the HTML report
 
@@ -180,6 +214,33 @@ _REFERRAL = Rate("share", "later_visited", "ended_citizens")
 _FIRST = Rate("share_of_first", "citizens", "first_step_citizens")
 _PREVIOUS = Rate("share_of_previous", "citizens", "previous_step_citizens", ("ci_low_previous", "ci_high_previous"))
 _CONTACT_SHARE = Rate("share", "contacts", "all_contacts")
+# The business case (contract section 7): every value computed from the gain rests on the citizens it counts.
+_BUSINESS_CASE_YEAR = (
+    "investment_dkk",
+    "gain_dkk",
+    "net_dkk",
+    "cumulative_net_dkk",
+    "discount_factor",
+    "discounted_net_dkk",
+    "cumulative_discounted_dkk",
+)
+_BUSINESS_CASE_SUMMARY = (
+    "investment_dkk",
+    "annual_gain_dkk",
+    "npv_dkk",
+    "benefit_cost_ratio",
+    "payback_months",
+    "discounted_payback_months",
+    "switching_deadweight",
+    "min_effect_years",
+    "gain_ci_low",
+    "gain_ci_high",
+    "npv_ci_low",
+    "npv_ci_high",
+    "payback_ci_low",
+    "payback_ci_high",
+)
+_GAIN_COUNTS = ("shadow_visited", "actually_visited")
 _FUNNEL_WINDOW = "OVER (PARTITION BY kommunekode, programme ORDER BY step_order)"
 
 FAMILIES: dict[str, Family] = {
@@ -311,13 +372,34 @@ FAMILIES: dict[str, Family] = {
                 "annual_gain_dkk",
                 "unpriced_rows",
                 "ended_citizens",
+                "shadow_municipalities",
+                "measured_actual_cost_dkk",
             ),
             guarded={
                 "shadow_cost_dkk": ("shadow_visited",),
                 "actual_cost_dkk": ("actually_visited",),
+                "measured_actual_cost_dkk": ("actually_visited",),
                 "annual_gain_dkk": ("shadow_visited", "actually_visited"),
             },
             in_report=True,
+        ),
+        Family(
+            "business_case",
+            "Business case, år for år",
+            "Business case by year",
+            columns=("scenario", "payer", "year", *_BUSINESS_CASE_YEAR, *_GAIN_COUNTS),
+            guarded={c: _GAIN_COUNTS for c in _BUSINESS_CASE_YEAR if c not in ("investment_dkk", "discount_factor")},
+            per_municipality=False,
+            prepared_by="business_case",
+        ),
+        Family(
+            "business_case_summary",
+            "Business case, resultat",
+            "Business case summary",
+            columns=("scenario", "payer", *_BUSINESS_CASE_SUMMARY, *_GAIN_COUNTS),
+            guarded={c: _GAIN_COUNTS for c in _BUSINESS_CASE_SUMMARY if c != "investment_dkk"},
+            per_municipality=False,
+            prepared_by="business_case",
         ),
         Family(
             "paragraph_counts",
