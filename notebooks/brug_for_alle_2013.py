@@ -17,8 +17,9 @@
 # A walk from the registrations to the funnel of table 3-1 (`003_5fac81e1cdf3225e.txt`, Rambøll 2014): the gross
 # target group, the initial conversation and the cross-disciplinary team meeting, overall and per municipality
 # (the report's *bilagsfigur 1*, "kommunernes gennemførelsesprocent"). Each step shows its SQL, runs it on the
-# warehouse (read-only), checks the result equals the figure table the pipeline wrote, and draws the figures
-# from the publication copy as `evalkit figures` does.
+# warehouse (read-only), checks the result equals the figure table the pipeline wrote, and shows the table and
+# draws the figures from the publication copy (counts of 1–4 shown as `<5`, counts hidden to protect them as `x`)
+# as `evalkit figures` does.
 
 # %%
 import pandas as pd
@@ -42,7 +43,7 @@ print(f"municipalities: {', '.join(report.municipalities or ['all that delivered
 # %%
 show_sql(REGISTRATIONS_SQL)
 registrations = walk.registrations()
-display(registrations.pivot(index="kommunekode", columns="table_name", values="rows").fillna(0).astype(int))
+display(registrations.pivot(index="kommunekode", columns="table_name", values="rows").fillna(0))
 
 # %% [markdown]
 # ## Shared definitions

@@ -17,8 +17,8 @@
 # A walk from the registrations to the figures of section 5.1 *Din Indgang i tal* (`001_6a06308218da3ab6.txt`,
 # VIVE 2018): the contacts by source (figure 5.1), the shadow-visitation savings with the investment beside them,
 # and the courses behind them. Each step shows its SQL, runs it on the warehouse (read-only), checks the result
-# equals the figure table the pipeline wrote, and draws the figures from the publication copy as
-# `evalkit figures` does.
+# equals the figure table the pipeline wrote, and shows the table and draws the figures from the publication copy
+# (counts of 1–4 shown as `<5`, counts hidden to protect them as `x`) as `evalkit figures` does.
 
 # %%
 import pandas as pd
@@ -42,7 +42,7 @@ print(f"municipalities: {', '.join(report.municipalities or ['all that delivered
 # %%
 show_sql(REGISTRATIONS_SQL)
 registrations = walk.registrations()
-display(registrations.pivot(index="kommunekode", columns="table_name", values="rows").fillna(0).astype(int))
+display(registrations.pivot(index="kommunekode", columns="table_name", values="rows").fillna(0))
 
 # %% [markdown]
 # ## Shared definitions

@@ -18,8 +18,9 @@
 # municipality) and to the two rates compared across the four municipalities. Source:
 # `000_e0ff6b75256e3834.txt` (UCN act2learn, 2022). Each step shows the SQL that computes the numbers, runs it
 # on the warehouse (opened read-only), checks the result equals the figure table the pipeline wrote
-# (`results/tables/`), and draws the figures from the publication copy (`results/publish/`, counts of 1–4
-# shown as `<5`), exactly as `evalkit figures` draws them.
+# (`results/tables/`), and shows the table and draws the figures from the publication copy
+# (`results/publish/`: counts of 1–4 shown as `<5`, counts hidden to protect them as `x`), exactly as
+# `evalkit figures` draws them.
 #
 # Run by hand from the project root after `make results`; the pipeline runs it with `evalkit notebook`.
 
@@ -46,7 +47,7 @@ print(f"municipalities: {', '.join(report.municipalities or ['all that delivered
 # %%
 show_sql(REGISTRATIONS_SQL)
 registrations = walk.registrations()
-display(registrations.pivot(index="kommunekode", columns="table_name", values="rows").fillna(0).astype(int))
+display(registrations.pivot(index="kommunekode", columns="table_name", values="rows").fillna(0))
 
 # %% [markdown]
 # ## Shared definitions
@@ -118,7 +119,7 @@ walk.show("services_before_after")
 # %%
 show_sql(sql("housing_support"))
 housing = walk.family("housing_support")
-display(housing.groupby("kommunekode")[["hours", "citizens", "amount_dkk"]].agg(["count", "min", "max"]))
+display(housing[housing["month"] == "all"])  # each municipality's months added up (citizens: citizen-months)
 walk.show("housing_support")
 
 # %% [markdown]

@@ -48,7 +48,7 @@ def test_csv_safe_escapes_every_formula_start_but_a_number(first, rest):
     assert csv_safe(text) == (text if finite_number(text) else "'" + text)
 
 
-def test_workbook_has_danish_headers_masks_small_counts_and_stores_formulas_as_text(tmp_path):
+def test_workbook_holds_the_publication_copies_with_danish_headers_and_formulas_as_text(tmp_path):
     tables = tmp_path / "tables"
     header = [
         "report",
@@ -68,17 +68,19 @@ def test_workbook_has_danish_headers_masks_small_counts_and_stores_formulas_as_t
             ["r", "851", "38", "34", "0.8947", "0.76", "0.96"],
         ],
     )
+    publish = tmp_path / "publish"
+    families = ["services_before_after", "referral_onward"]
+    assert main(["publish", "--from-dir", str(tables), "--publish-dir", str(publish), "--family", *families]) == 0
     out = tmp_path / "tables.xlsx"
-    assert (
-        main(["excel", "--tables-dir", str(tables), "--out", str(out), "services_before_after", "referral_onward"]) == 0
-    )
+    assert main(["excel", "--tables-dir", str(publish), "--out", str(out), *families]) == 0
     workbook = openpyxl.load_workbook(out)
     assert workbook.sheetnames == ["Indsatser før og efter", "Senere visiteret"]
     sheet = workbook["Indsatser før og efter"]
     assert [c.value for c in sheet[1]][:4] == ["Rapport", "Kommunekode", "Paragraf", "Indsatser før/under forløbet"]
     row = sheet[2]
     assert (row[2].value, row[2].data_type) == (HOSTILE, "s")
-    assert (row[1].value, row[3].value, row[4].value) == ("851", "<5", 12)
+    assert (row[1].value, row[3].value, row[4].value) == ("851", "<5", 12)  # as in the publication copy
+    assert "x: skjult" in [c.value for c in sheet[1]][-1]  # the masks explained beside the table
     referral = workbook["Senere visiteret"][2]
     assert (referral[2].value, referral[4].value, referral[4].number_format) == (38, 0.8947, "0.0%")
 

@@ -66,6 +66,9 @@ def test_kroner_percent_and_dates():
 
 def test_a_masked_count_prints_as_under_five_and_every_label_exists_in_both_languages():
     assert DA.count(math.nan, masked=True) == "<5"
+    assert (DA.count(math.nan, "<5"), DA.count(math.nan, "x"), DA.count(7.0, "")) == ("<5", "x", "7")
+    value, symbol = prepare.count("x")
+    assert math.isnan(value) and symbol == "x" and math.isnan(prepare.number("x"))
     assert DA.count(1396.0) == "1.396"
     from evalkit.figures.text import LABELS
 
@@ -87,7 +90,7 @@ def test_paragraph_counts_plot_the_table_and_a_masked_count_as_no_bar():
     assert hjoerring.frame[["paragraph", "citizens"]].values.tolist() == [["82a", 33.0], ["82b", 113.0]]
     assert not hjoerring.masked
     frederikshavn = prepare.prepare_paragraph_counts(paragraph_counts, "nj", "813", DA)
-    assert math.isnan(frederikshavn.frame.citizens[0]) and frederikshavn.frame.masked.tolist() == [True, False]
+    assert math.isnan(frederikshavn.frame.citizens[0]) and frederikshavn.frame.masked.tolist() == ["<5", ""]
     assert frederikshavn.masked  # the figure then explains <5 under itself
 
 
@@ -156,7 +159,7 @@ def test_housing_support_panels_follow_what_the_municipality_delivered_and_carry
     assert hjoerring.meta["measures"] == ["hours", "citizens"]
     assert hjoerring.frame.month.tolist() == [dt.date(2018, 1, 1), dt.date(2018, 2, 1)]
     assert hjoerring.frame.hours.tolist() == [2339.1, 2288.4]
-    assert hjoerring.frame.citizens_masked.tolist() == [False, True]
+    assert hjoerring.frame.citizens_masked.tolist() == ["", "<5"]
     assert hjoerring.meta["section82_start"] == dt.date(2017, 5, 1)
     aalborg = prepare.prepare_housing_support(housing, "nj", "851", DA)
     assert aalborg.meta["measures"] == ["amount_dkk", "citizens"]

@@ -21,12 +21,11 @@ from evalkit.figures.text import Text
 def handover(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("handover")
     config = demo_config(tmp)
-    run = snakemake(config, "figures", "notebooks", str(tmp / "results" / "reproduction.md"))
+    targets = ("figures", "notebooks", str(tmp / "results" / "reproduction.md"), str(tmp / "results" / "tables.xlsx"))
+    run = snakemake(config, *targets)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     report = tmp / "results" / "report.html"
-    run = snakemake(
-        config, "figures", "notebooks", str(tmp / "results" / "reproduction.md"), extra=("--report", str(report))
-    )
+    run = snakemake(config, *targets, extra=("--report", str(report)))
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return tmp, yaml.safe_load(config.read_text(encoding="utf-8")), report
 
@@ -90,3 +89,104 @@ def test_the_html_report_gathers_figures_notebooks_tables_and_the_reproduction(h
         "Kommunernes gennemførelsesprocent",
     ):
         assert expected in page, expected
+
+
+# --- publication safety: what may leave the evaluators' hands shows no value the audit masked ------------------
+
+
+def _csv(path):
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    return rows[0], rows[1:]
+
+
+def _masked_cells(publish):
+    """(family, row key, column) -> symbol, for every masked cell of the publication copies."""
+    from evalkit.tables.registry import FAMILIES, PUBLISHED
+
+    found = {}
+    for family in PUBLISHED:
+        header, rows = _csv(publish / f"{family}.csv")
+        keys = ["report", "kommunekode", *(k for k, _ in FAMILIES[family].keys)]
+        for row in rows:
+            record = dict(zip(header, row, strict=True))
+            for column, value in record.items():
+                if value in ("<5", "x"):
+                    found[(family, tuple(record[k] for k in keys), column)] = value
+    return found
+
+
+def test_the_publication_audit_passes_and_lists_every_masked_cell(handover):
+    tmp, _, _ = handover
+    publish = tmp / "results" / "publish"
+    header, rows = _csv(publish / "audit.csv")
+    assert header == ["table", "row", "column", "lower", "upper"]
+    audited = {(table, row, column): (lower, upper) for table, row, column, lower, upper in rows}
+    masked = _masked_cells(publish)
+    assert masked and "x" in masked.values()  # the demo's small municipalities need secondary suppression
+    assert len(audited) == len(masked)
+    for (family, key, column), symbol in masked.items():
+        lower, upper = audited[(family, ", ".join(key), column)]
+        if symbol == "<5":
+            assert (lower, upper) == ("1", "4"), (family, key, column)
+    summary = (publish / "README.md").read_text(encoding="utf-8")
+    assert f"{sum(s == '<5' for s in masked.values())}" in summary and "audit.csv" in summary
+
+
+def test_masking_counts_1_to_4_alone_would_give_counts_back_on_the_demo(handover):
+    import numpy as np
+
+    from evalkit.publish.audit import PRIMARY, SHOWN, audit
+    from evalkit.publish.problem import build_problem, read_tables
+
+    tmp, _, _ = handover
+    problem = build_problem(read_tables(tmp / "results" / "tables"))
+    naive = np.where(problem.primary, PRIMARY, SHOWN).astype(object)
+    exact = [r for r in audit(problem, naive) if r.lower == r.upper]
+    assert exact  # the `all` row minus the other municipalities, bands against `ended`, ...
+
+
+def test_nothing_that_leaves_the_evaluators_hands_shows_a_value_the_audit_masked(handover):
+    import openpyxl
+    from html_tables import tables_in
+
+    from evalkit.tables.registry import FAMILIES, PUBLISHED, header_label, sheet_title
+
+    tmp, config, report = handover
+    results = tmp / "results"
+    masked = _masked_cells(results / "publish")
+    # the reviewer notebooks (embedded in report.html): every family table they display is the publication copy
+    shown = 0
+    for page in (results / "notebooks").glob("*.html"):
+        for table in tables_in(page.read_text(encoding="utf-8")):
+            for family in PUBLISHED:
+                header = FAMILIES[family].header
+                if table[0][1:] != header:
+                    continue
+                keys = ["report", "kommunekode", *(k for k, _ in FAMILIES[family].keys)]
+                for line in table[1:]:
+                    record = dict(zip(header, line[1:], strict=True))
+                    key = tuple(record[k] for k in keys)
+                    for column in header:
+                        if (family, key, column) in masked:
+                            shown += 1
+                            assert record[column] == masked[(family, key, column)], (page.name, family, key, column)
+    assert shown > 0  # the check looked at masked cells
+    # the workbook: every sheet is its publication copy, the symbols explained beside it
+    workbook = openpyxl.load_workbook(results / "tables.xlsx")
+    language = config.get("language", "da")
+    for family in PUBLISHED:
+        sheet = workbook[sheet_title(family, language)[:31]]
+        header = [header_label(c, language) for c in FAMILIES[family].header]
+        assert [c.value for c in sheet[1]][: len(header)] == header
+        assert "x" in str(sheet.cell(row=1, column=len(header) + 2).value)
+        _, rows = _csv(results / "publish" / f"{family}.csv")
+        for excel_row, row in zip(sheet.iter_rows(min_row=2, max_col=len(header), values_only=True), rows, strict=True):
+            for cell, value in zip(excel_row, row, strict=True):
+                if value in ("<5", "x"):
+                    assert cell == value
+    # the HTML report has the audit's summary
+    page = report.read_text(encoding="utf-8").encode().decode("unicode_escape", errors="ignore")
+    assert "audit.rst" not in page and "Diskretion" in page

@@ -5,8 +5,6 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from evalkit.contract import MASK
-from evalkit.publish.masking import mask_row
 from evalkit.tables.stats import register_wilson
 
 
@@ -43,23 +41,3 @@ def test_wilson_of_all_successes_reaches_one_and_is_symmetric(con):
 @pytest.mark.parametrize(("k", "n"), [(0, 0), (3, 0), (5, 4), (-1, 4), (None, 4), (0, None), (2, None)])
 def test_wilson_is_empty_when_it_is_not_a_proportion(con, k, n):
     assert con.execute("SELECT wilson_low(?, ?), wilson_high(?, ?)", [k, n, k, n]).fetchone() == (None, None)
-
-
-RATES = [("completed", "ended", ("rate", "ci_low", "ci_high"))]
-
-
-def test_counts_1_to_4_are_masked_and_rates_over_them_blanked():
-    row = {"ended": 12, "completed": 4, "rate": 0.33, "ci_low": 0.1, "ci_high": 0.6, "mean": 7.5}
-    masked = mask_row(row, ["ended", "completed"], RATES, {"mean": ("ended",)})
-    assert masked == {"ended": 12, "completed": MASK, "rate": "", "ci_low": "", "ci_high": "", "mean": 7.5}
-
-
-def test_a_masked_denominator_blanks_the_rate_even_over_zero():
-    row = {"ended": "3", "completed": "0", "rate": "0.0", "ci_low": "0.0", "ci_high": "0.56", "mean": "4.0"}
-    masked = mask_row(row, ["ended", "completed"], RATES, {"mean": ("ended",)})
-    assert masked == {"ended": MASK, "completed": "0", "rate": "", "ci_low": "", "ci_high": "", "mean": ""}
-
-
-@pytest.mark.parametrize(("value", "shown"), [(0, 0), (1, MASK), (4, MASK), (5, 5), ("", ""), ("5", "5")])
-def test_mask_edges(value, shown):
-    assert mask_row({"n": value}, ["n"], [], {})["n"] == shown

@@ -249,6 +249,8 @@ PAYERS = ("kommune", "region", "stat")
 
 # Publication (section 5): a count of 1-4 is shown as MASK.
 MASK = "<5"
+# ... and (section 8) a count masked so that no `<5` can be worked out from the other published cells.
+SECONDARY_MASK = "x"
 SMALLEST_SHOWN = 5
 
 

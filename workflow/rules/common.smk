@@ -21,6 +21,8 @@ PUBLISH_DIR = RESULTS_DIR / "publish"
 FIGURES_DIR = RESULTS_DIR / "figures"
 NOTEBOOKS_DIR = RESULTS_DIR / "notebooks"
 DATA_QUALITY_DIR = RESULTS_DIR / "data_quality"
+PUBLISH_AUDIT = PUBLISH_DIR / "audit.csv"
+PUBLISH_SUMMARY = PUBLISH_DIR / "README.md"
 WORKBOOK = RESULTS_DIR / "tables.xlsx"
 REPRODUCTION_MD = RESULTS_DIR / "reproduction.md"
 REPRODUCTION_CSV = RESULTS_DIR / "reproduction.csv"
@@ -107,7 +109,7 @@ def reproduction_inputs():
 
 def get_final_output():
     """What `make results` (rule all) builds."""
-    final = [WAREHOUSE, *table_files(TABLE_FAMILIES), *publish_files(PUBLISHED_FAMILIES), WORKBOOK]
+    final = [WAREHOUSE, *table_files(TABLE_FAMILIES), *publish_files(PUBLISHED_FAMILIES), PUBLISH_AUDIT, WORKBOOK]
     final += data_quality_reports()
     final += [FIGURES_DIR / report_id for report_id in REPORT_IDS]
     final += [NOTEBOOKS_DIR / f"{report_id}.html" for report_id in NOTEBOOK_REPORTS]

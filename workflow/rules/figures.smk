@@ -14,6 +14,12 @@ rule figures_report:
             )
             for path in publish_files(REPORT_TABLES)
         ],
+        # what the masking did and what the audit found, with the tables
+        publication_audit=report(
+            PUBLISH_SUMMARY,
+            caption="../report/audit.rst",
+            category=lambda wildcards: report_section(config, "tables"),
+        ),
         municipalities=MUNICIPALITY_NAMES,
     output:
         report(

@@ -1,6 +1,7 @@
 # Figure tables (contract section 6): results/tables/<family>.csv for every configured report, all families in
 # one job (each report's scoped views and shared definitions are built once); publication copies
-# results/publish/<family>.csv with counts 1-4 masked; results/tables.xlsx, the publication copies as a workbook.
+# results/publish/<family>.csv, every family masked together and audited (audit.csv, README.md); results/tables.xlsx,
+# the publication copies as a workbook.
 # `snakemake tables` builds only results/tables/.
 rule figure_tables:
     input:
@@ -29,9 +30,13 @@ rule figure_tables:
 
 rule publish_tables:
     input:
-        table_files(PUBLISHED_FAMILIES),
+        tables=table_files(PUBLISHED_FAMILIES),
+        # the source reports' figures the reproduction prints beside the tables count as published
+        published_figures=[config["published_figures"]] if REPRODUCE else [],
     output:
         publish_files(PUBLISHED_FAMILIES),
+        audit=PUBLISH_AUDIT,
+        summary=PUBLISH_SUMMARY,
     log:
         LOG_DIR / "publish.log",
     conda:
@@ -41,14 +46,20 @@ rule publish_tables:
         families=PUBLISHED_FAMILIES,
         tables_dir=TABLES_DIR,
         publish_dir=PUBLISH_DIR,
+        figures=lambda wildcards, input: (
+            f"--published-figures '{input.published_figures[0]}'" if input.published_figures else ""
+        ),
+        language=lambda wildcards: config["language"],
     shell:
+        # The audit's message names every cell it could narrow: shown, not only the log's path.
         "evalkit publish --family {params.families} --from-dir {params.tables_dir:q}"
-        " --publish-dir {params.publish_dir:q} > {log:q} 2>&1"
+        " --publish-dir {params.publish_dir:q} {params.figures} --lang {params.language}"
+        " > {log:q} 2>&1 || (cat {log:q} >&2; exit 1)"
 
 
 rule excel_workbook:
     input:
-        table_files(PUBLISHED_FAMILIES),
+        publish_files(PUBLISHED_FAMILIES),
     output:
         WORKBOOK,
     log:
@@ -57,7 +68,7 @@ rule excel_workbook:
         "../../environment.yml"
     params:
         code=PUBLISH_CODE,
-        tables_dir=TABLES_DIR,
+        tables_dir=PUBLISH_DIR,
         families=PUBLISHED_FAMILIES,
         # A function, not the bare string: the linter takes a param such as "da" for a path prefix of "data/".
         language=lambda wildcards: config["language"],
@@ -74,3 +85,4 @@ rule tables:
 rule publish:
     input:
         publish_files(PUBLISHED_FAMILIES),
+        PUBLISH_AUDIT,

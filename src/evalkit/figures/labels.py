@@ -24,13 +24,13 @@ SECTIONS = {
     "da": {
         "reproduction": "Reproduktion af rapporternes tal",
         "notebook": "Notesbog",
-        "tables": "Figurtabeller (publikationskopi, <5 skjult)",
+        "tables": "Figurtabeller (publikationskopi, <5 og x skjult)",
         "data_quality": "Datakvalitet pr. leverance",
     },
     "en": {
         "reproduction": "Reproduction of the reports' figures",
         "notebook": "Notebook",
-        "tables": "Figure tables (publication copy, <5 hidden)",
+        "tables": "Figure tables (publication copy, <5 and x hidden)",
         "data_quality": "Data quality per delivery",
     },
 }

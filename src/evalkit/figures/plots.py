@@ -72,7 +72,7 @@ def headroom(values, factor: float = 1.18) -> float:
 
 
 def bar_labels(ax: plt.Axes, positions, values, masked, text: Text, horizontal: bool = False) -> None:
-    """Each bar's count at its end; `<5` at the axis where the bar is hidden."""
+    """Each bar's count at its end; its mask (`<5`, `x`) at the axis where the bar is hidden."""
     for pos, value, hidden in zip(positions, values, masked, strict=True):
         label = text.count(value, hidden)
         end = 0.0 if hidden or math.isnan(value) else value
@@ -207,13 +207,14 @@ def plot_housing_support(prepared: Prepared, text: Text, heading: Heading) -> pl
         ax.set_ylabel(wrap(text(f"housing_support.{measure}"), 22), fontsize=9)
         if measure == "citizens" and frame["citizens_masked"].any():
             hidden = [m for m, h in zip(months, frame["citizens_masked"], strict=True) if h]
+            symbols = sorted({h for h in frame["citizens_masked"] if h}, key=str)
             ax.plot(
                 hidden,
                 [0] * len(hidden),
                 linestyle="none",
                 marker="x",
                 color=PALETTE["marker"],
-                label="<5",
+                label=" / ".join(text.count(math.nan, h) for h in symbols),
                 clip_on=False,
             )
             ax.legend(loc="lower left")

@@ -5,8 +5,9 @@ municipality where the figure is per municipality) and returns a `Prepared`: a s
 plotted mark, plus the few single values the figure prints. The plot functions in `plots.py` draw that and
 nothing else, so testing these functions against the table tests what the figure shows.
 
-Tables are read as text, because the publication copies (results/publish/) hold `<5` for a masked count:
-`count()` turns a cell into (value, masked), and a masked count is plotted as no bar with the label `<5`.
+Tables are read as text, because the publication copies (results/publish/) hold `<5` for a count of 1-4 and `x`
+for one masked to protect it: `count()` turns a cell into (value, mask), the mask being the cell's symbol ('' when
+shown), and a masked count is plotted as no bar with its symbol as label.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from evalkit.config import Municipalities
-from evalkit.contract import ALL, CONTACT_SOURCES, COURSE_PARAGRAPHS, MASK
+from evalkit.contract import ALL, CONTACT_SOURCES, COURSE_PARAGRAPHS, MASK, SECONDARY_MASK
 from evalkit.figures.text import Text
 from evalkit.tables.registry import AGE_BANDS
 
@@ -39,20 +40,20 @@ def read_table(tables_dir: str | Path, family: str) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def count(cell: object) -> tuple[float, bool]:
-    """A count cell -> (value, masked). '<5' -> (nan, True); '' -> (nan, False)."""
+def count(cell: object) -> tuple[float, str]:
+    """A count cell -> (value, mask). '<5' -> (nan, '<5'), 'x' -> (nan, 'x'); '' -> (nan, ''); '7' -> (7.0, '')."""
     text = "" if cell is None else str(cell).strip()
-    if text == MASK:
-        return math.nan, True
+    if text in (MASK, SECONDARY_MASK):
+        return math.nan, text
     if text == "":
-        return math.nan, False
-    return float(text), False
+        return math.nan, ""
+    return float(text), ""
 
 
 def number(cell: object) -> float:
     """A rate, amount or mean cell -> float; '' (blank, also where masking blanked it) -> nan."""
     text = "" if cell is None else str(cell).strip()
-    return math.nan if text in ("", MASK) else float(text)
+    return math.nan if text in ("", MASK, SECONDARY_MASK) else float(text)
 
 
 def rows(table: pd.DataFrame, report: str, kommunekode: str | None = None) -> pd.DataFrame:
@@ -92,7 +93,7 @@ class Prepared:
 
     @property
     def masked(self) -> bool:
-        """True when a value on the figure is hidden by publication masking (the figure then explains `<5`)."""
+        """True when a value on the figure is hidden by publication masking (the figure then explains `<5`, `x`)."""
         columns = [c for c in self.frame.columns if c.endswith("masked")]
         in_frame = bool(columns) and bool(self.frame[columns].to_numpy().any())
         return in_frame or any(v for k, v in self.meta.items() if k.endswith("masked"))

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.transforms import blended_transform_factory
 
+from evalkit.contract import MASK, SECONDARY_MASK
 from evalkit.figures.plots import (
     Heading,
     count_axis,
@@ -184,7 +185,10 @@ def plot_funnel_by_municipality(prepared: Prepared, text: Text, heading: Heading
     frame = prepared.frame
     wide = frame.pivot(index="kommunekode", columns="step_order", values="share")
     labels = frame.drop_duplicates("kommunekode").set_index("kommunekode")["label"]
-    masked = frame.groupby("kommunekode")["masked"].any()
+    # the row's mask: `x` where any of its counts is `x` (the stronger claim), else `<5`
+    masked = frame.groupby("kommunekode")["masked"].agg(
+        lambda m: SECONDARY_MASK if SECONDARY_MASK in set(m) else (MASK if any(m) else "")
+    )
     completion = completion_share(wide)
     order = completion.fillna(-1).sort_values(ascending=False, kind="stable").index
     wide, masked, labels, completion = (x.loc[order] for x in (wide, masked, labels, completion))
@@ -206,7 +210,7 @@ def plot_funnel_by_municipality(prepared: Prepared, text: Text, heading: Heading
     column = blended_transform_factory(ax.transAxes, ax.transData)
     ax.text(1.02, -1.0, text("funnel.completion"), transform=column, fontsize=7, fontweight="bold", va="bottom")
     for i, (share, hidden) in enumerate(zip(completion, masked, strict=True)):
-        label = "<5" if hidden else text.percent(share, 0)
+        label = text.count(share, hidden) if hidden else text.percent(share, 0)
         ax.text(1.02, i, label, transform=column, va="center", fontsize=6.5)
     ax.set_yticks(y, list(labels), fontsize=6.5)
     ax.set_ylim(len(wide) - 0.5, -0.5)

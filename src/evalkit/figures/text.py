@@ -9,6 +9,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from evalkit.contract import MASK
+
 LANGUAGES = ("da", "en")
 
 MONTHS = {
@@ -53,7 +55,8 @@ LABELS: dict[str, dict[str, str]] = {
         "courses": "Antal forløb",
         "services": "Antal visiterede indsatser",
         "internal": "intern",
-        "masked_note": "<5: under fem, skjult af hensyn til diskretion.",
+        "masked_note": "<5: under fem, skjult af hensyn til diskretion. x: skjult, så et tal under fem ikke kan regnes "
+        "ud af de øvrige.",
         "no_value": "–",
         # report 000, bilag 4, tabel 1-5
         "paragraph_counts.title": "Antal borgere, der har modtaget en § 82a og 82b indsats",
@@ -134,7 +137,8 @@ LABELS: dict[str, dict[str, str]] = {
         "courses": "Courses",
         "services": "Services granted by decision",
         "internal": "internal",
-        "masked_note": "<5: fewer than five, hidden for confidentiality.",
+        "masked_note": "<5: fewer than five, hidden for confidentiality. x: hidden so that no count under five can be "
+        "worked out from the others.",
         "no_value": "–",
         "paragraph_counts.title": "Citizens who received a § 82a and a § 82b course",
         "paragraph.82a": "§ 82a (group-based)",
@@ -269,8 +273,10 @@ class Text:
         return format_number(value, decimals, self.language)
 
     def count(self, value: float | None, masked: bool = False) -> str:
-        """A count as printed on a figure: '<5' where the publication copy hides it."""
-        return "<5" if masked else format_number(value, 0, self.language)
+        """A count as printed on a figure: the publication copy's symbol (`<5`, `x`) where it hides the count."""
+        if masked:
+            return masked if isinstance(masked, str) else MASK
+        return format_number(value, 0, self.language)
 
     def percent(self, share: float | None, decimals: int = 1) -> str:
         return format_percent(share, decimals, self.language)

@@ -3,6 +3,8 @@
 A notebook opens the warehouse read-only, recomputes a figure family for its report with the family's own SQL
 (evalkit/sql/<family>.sql over the shared definitions of sql/base.sql), checks the result equals the figure
 table the pipeline wrote, and draws the figures from the publication copy exactly as `evalkit figures` does.
+The notebooks are embedded in the HTML report, which may leave the evaluators' hands: what they display is the
+publication copy (counts of 1-4 as `<5`, counts masked to protect them as `x`), never the computed counts.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from evalkit.config import Report, load_config, load_municipalities, validate
+from evalkit.contract import MASK, SMALLEST_SHOWN
 from evalkit.figures import build
+from evalkit.figures.prepare import read_table
 from evalkit.figures.text import Text
 from evalkit.tables.compute import connect, prepare_report, report_rows
 from evalkit.tables.files import read_csv
@@ -100,11 +104,15 @@ class Walk:
         return self.con.execute(sql).df()
 
     def registrations(self) -> pd.DataFrame:
-        """Rows per contract table and municipality of the report, straight from the warehouse."""
-        return self.query(REGISTRATIONS_SQL)
+        """Rows per contract table and municipality of the report, straight from the warehouse; a number of 1-4
+        rows (of courses, say) shown as `<5`, as in the publication copies."""
+        found = self.query(REGISTRATIONS_SQL)
+        found["rows"] = [MASK if 0 < n < SMALLEST_SHOWN else n for n in found["rows"]]
+        return found
 
     def family(self, family: str) -> pd.DataFrame:
-        """The family's rows for this report, recomputed from the warehouse; fails unless they equal the table."""
+        """The family's rows for this report as published: recomputed from the warehouse, checked to equal the
+        figure table (AssertionError otherwise), and returned as their publication copy, masked."""
         spec = FAMILIES[family]
         columns, rows = spec.header, report_rows(self.con, spec, self.report)
         computed = [["" if v is None else str(v) for v in row] for row in rows]
@@ -115,13 +123,13 @@ class Walk:
                 f"{family}: the warehouse gives other numbers than {self.settings.tables}/"
                 f"{family}.csv for report {self.report.id}; rebuild the tables"
             )
-        return pd.DataFrame(rows, columns=columns)
+        return self.published(family)
 
     def published(self, family: str) -> pd.DataFrame:
-        """The publication copy's rows for this report (counts 1-4 as <5): what the figures read."""
+        """The publication copy's rows for this report (`<5`, `x`): what the figures read."""
         table = self.context.tables.get(family)
         if table is None:
-            table = build.data.read_table(self.settings.publish, family)
+            table = read_table(self.settings.publish, family)
         return table[table["report"] == self.report.id].reset_index(drop=True)
 
     def figures(self, kind: str) -> list:

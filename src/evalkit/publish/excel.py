@@ -1,8 +1,8 @@
 """`results/tables.xlsx` for the secretariats, who live in Excel.
 
-The workbook holds every published figure table (masked by the same code as results/publish/), one sheet each,
-with headers in the configured language. A text cell that Excel would read as a formula is stored with the
-string type, never as a formula.
+The workbook holds every published figure table as its publication copy in results/publish/ (the same masks),
+one sheet each, with headers in the configured language and, beside each table, what `<5`, `x` and an empty
+cell mean. A text cell that Excel would read as a formula is stored with the string type, never as a formula.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from evalkit.publish.masking import is_number, publication_rows
+from evalkit.publish.masking import EXPLANATION, FORMULA_STARTS, is_number
 from evalkit.tables.files import read_csv
 from evalkit.tables.registry import BOUND, COLUMNS, FAMILIES, LABEL, RATE, Family, header_label, sheet_title
 
@@ -34,8 +34,13 @@ def _typed(text: str, column: str, text_columns: set[str]) -> object:
     return text
 
 
+def _unguarded(text: str) -> str:
+    """A publication CSV's cell as it was before csv_safe marked it as text (the workbook has its own way)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def write_workbook(tables_dir: Path, families: list[str], out: Path, language: str = "da") -> Path:
-    """One sheet per published family: its figure table in tables_dir, masked for publication."""
+    """One sheet per published family: its publication copy in tables_dir (results/publish)."""
     import openpyxl
     from openpyxl.cell.cell import TYPE_STRING
     from openpyxl.utils import get_column_letter
@@ -43,13 +48,14 @@ def write_workbook(tables_dir: Path, families: list[str], out: Path, language: s
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for family in families:
-        header, rows = read_csv(tables_dir / f"{family}.csv")
-        body = publication_rows(FAMILIES[family], header, rows)
+        header, body = read_csv(tables_dir / f"{family}.csv")
         text_columns = _text_columns(FAMILIES[family])
         sheet = workbook.create_sheet(sheet_title(family, language)[:31])  # Excel's limit
         sheet.append([header_label(c, language) for c in header])
         for row in body:
-            sheet.append([_typed(str(cell), column, text_columns) for cell, column in zip(row, header, strict=True)])
+            sheet.append(
+                [_typed(_unguarded(cell), column, text_columns) for cell, column in zip(row, header, strict=True)]
+            )
         for cells in sheet.iter_rows(min_row=2):
             for cell, column in zip(cells, header, strict=True):
                 # openpyxl would store text starting with "=" as a formula; the string type keeps it text.
@@ -59,6 +65,8 @@ def write_workbook(tables_dir: Path, families: list[str], out: Path, language: s
                     cell.number_format = "0.0%"
         for index, name in enumerate(sheet[1], start=1):
             sheet.column_dimensions[get_column_letter(index)].width = min(max(len(str(name.value)) + 2, 10), 40)
+        note = sheet.cell(row=1, column=len(header) + 2, value=EXPLANATION[language])
+        note.data_type = TYPE_STRING
         sheet.freeze_panes = "A2"
     out.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(out)
@@ -67,7 +75,7 @@ def write_workbook(tables_dir: Path, families: list[str], out: Path, language: s
 
 def cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="evalkit excel", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--tables-dir", required=True, type=Path, help="the figure tables (results/tables)")
+    parser.add_argument("--tables-dir", required=True, type=Path, help="the publication copies (results/publish)")
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--lang", choices=("da", "en"), default="da")
     parser.add_argument("families", nargs="+")

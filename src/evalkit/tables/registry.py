@@ -15,6 +15,17 @@ from importlib import resources
 
 from evalkit.config import Report
 from evalkit.contract import ALL, CONTACT_SOURCES
+from evalkit.tables.relations import (
+    AT_MOST,
+    EQUAL,
+    Declaration,
+    KeyTotal,
+    Link,
+    RowAtMost,
+    RowTotal,
+    SameAcrossReports,
+    Steps,
+)
 
 # Kinds of figure-table column: how the shared mechanism fills it, how publication treats it, how Excel shows it.
 LABEL = "label"  # a key or other text: a code, a month, a date (never a quantity, even when it looks like one)
@@ -170,6 +181,8 @@ class Family:
     prepared_by: str | None = None
     published: bool = True  # has a publication copy (results/publish/, tables.xlsx)
     in_report: bool = False  # its publication copy is shown in the HTML report
+    # what a reader knows adds up among its counts and those of other families (tables/relations.py)
+    relations: tuple[Declaration, ...] = ()
 
     @property
     def sql_file(self) -> str:
@@ -241,6 +254,14 @@ _BUSINESS_CASE_SUMMARY = (
     "payback_ci_high",
 )
 _GAIN_COUNTS = ("shadow_visited", "actually_visited")
+# A business-case row repeats the shadow-visitation counts its gain rests on: the same counts, so one mask. A
+# municipality that registered no shadow visitation has shadow_visited 0 in both; the business case's `all` then
+# counts only the municipalities that registered it, so its actually_visited is at most shadow_savings' there.
+_GAIN_LINKS = (
+    Link("shadow_visited", "shadow_savings", "shadow_visited"),
+    Link("actually_visited", "shadow_savings", "actually_visited", municipalities_only=True),
+    Link("actually_visited", "shadow_savings", "actually_visited", sense=AT_MOST),
+)
 _FUNNEL_WINDOW = "OVER (PARTITION BY kommunekode, programme ORDER BY step_order)"
 
 FAMILIES: dict[str, Family] = {
@@ -250,6 +271,15 @@ FAMILIES: dict[str, Family] = {
             "completion",
             "Gennemførelse",
             "Completion",
+            relations=(
+                RowTotal("citizens_with_course", ("ended_citizens", "active_citizens")),
+                RowAtMost("completed", "ended"),
+                RowAtMost("ended_citizens", "ended"),
+                *(
+                    RowAtMost(c, "citizens_with_course")
+                    for c in ("returning_citizens", "adhoc_citizens", "group_citizens", "individual_citizens")
+                ),
+            ),
             columns=(
                 "ended",
                 "completed",
@@ -270,6 +300,10 @@ FAMILIES: dict[str, Family] = {
             "referral_onward",
             "Senere visiteret",
             "Referral onward",
+            relations=(
+                Link("ended_citizens", "completion", "ended_citizens"),
+                RowAtMost("later_visited", "ended_citizens"),
+            ),
             columns=("ended_citizens", "later_visited", *_rate_columns(_REFERRAL)),
             rates=(_REFERRAL,),
             in_report=True,
@@ -278,6 +312,20 @@ FAMILIES: dict[str, Family] = {
             "services_before_after",
             "Indsatser før og efter",
             "Services before and after",
+            relations=(
+                # a citizen can have services of several paragraphs: counted once in `all`
+                KeyTotal(
+                    "paragraph",
+                    columns=("before_during", "after"),
+                    distinct=("citizens_before_during", "citizens_after"),
+                ),
+                RowAtMost("citizens_before_during", "before_during"),
+                RowAtMost("citizens_after", "after"),
+                Link("citizens_after", "referral_onward", "later_visited", where=(("paragraph", ALL),)),
+                Link(
+                    "citizens_before_during", "completion", "ended_citizens", where=(("paragraph", ALL),), sense=AT_MOST
+                ),
+            ),
             keys=(("paragraph", "VARCHAR"),),
             columns=("paragraph", "before_during", "after", "citizens_before_during", "citizens_after"),
             domain=lambda report: [(ALL,)],
@@ -287,6 +335,10 @@ FAMILIES: dict[str, Family] = {
             "course_length",
             "Forløbslængde",
             "Course length",
+            relations=(
+                Link("ended", "completion", "ended"),
+                RowTotal("ended", ("d0_30", "d31_91", "d92_183", "d184_plus")),
+            ),
             columns=("ended", "mean_days", "median_days", "d0_30", "d31_91", "d92_183", "d184_plus"),
             guarded={"mean_days": ("ended",), "median_days": ("ended",)},
             in_report=True,
@@ -295,6 +347,12 @@ FAMILIES: dict[str, Family] = {
             "age",
             "Alder",
             "Age",
+            relations=(
+                # a citizen is counted in one band (that of their latest ended course); a course in its own
+                Link("citizens", "completion", "ended_citizens", summed=True),
+                Link("courses", "completion", "ended", summed=True),
+                RowAtMost("citizens", "courses"),
+            ),
             keys=(("age_band", "VARCHAR"),),
             columns=("age_band", "citizens", "courses"),
             domain=lambda report: [(band,) for band in AGE_BANDS],
@@ -303,6 +361,22 @@ FAMILIES: dict[str, Family] = {
             "funnel",
             "Forløbstrin",
             "Funnel",
+            relations=(
+                Steps(
+                    "step_order",
+                    to_first=(("first_step_citizens", "citizens", EQUAL),),
+                    to_previous=(
+                        ("previous_step_citizens", "citizens", EQUAL),
+                        ("citizens_through", "citizens_through", AT_MOST),
+                        ("citizens_with_previous", "citizens", AT_MOST),
+                    ),
+                    in_first=(("citizens_through", "citizens", EQUAL),),
+                    in_later=(
+                        ("citizens_through", "citizens_with_previous", AT_MOST),
+                        ("citizens_with_previous", "citizens", AT_MOST),
+                    ),
+                ),
+            ),
             keys=(("programme", "VARCHAR"), ("step", "VARCHAR"), ("step_order", "INTEGER")),
             columns=(
                 "programme",
@@ -336,6 +410,9 @@ FAMILIES: dict[str, Family] = {
             "housing_support",
             "Bostøtte § 85",
             "Housing support § 85",
+            # every delivered month up to the period's end, whatever the period's start: a month is the same count
+            # in every report that reaches it
+            relations=(KeyTotal("month", columns=("citizens",)), SameAcrossReports("month")),
             keys=(("month", "VARCHAR"),),
             columns=("month", "hours", "citizens", "amount_dkk"),
             guarded={"hours": ("citizens",), "amount_dkk": ("citizens",)},
@@ -345,6 +422,10 @@ FAMILIES: dict[str, Family] = {
             "contacts",
             "Henvendelser",
             "Contacts",
+            relations=(
+                KeyTotal("source", columns=("contacts",)),
+                Link("all_contacts", "contacts", "contacts", other_where=(("source", ALL),)),
+            ),
             keys=(("source", "VARCHAR"),),
             columns=("source", "contacts", *_rate_columns(_CONTACT_SHARE), "all_contacts"),
             derived_counts=(
@@ -363,6 +444,12 @@ FAMILIES: dict[str, Family] = {
             "shadow_savings",
             "Skyggevisitation",
             "Shadow visitation",
+            relations=(
+                Link("ended", "completion", "ended"),
+                Link("ended_citizens", "completion", "ended_citizens"),
+                Link("actually_visited", "referral_onward", "later_visited"),
+                RowAtMost("shadow_visited", "ended_citizens"),
+            ),
             columns=(
                 "ended",
                 "shadow_visited",
@@ -390,6 +477,7 @@ FAMILIES: dict[str, Family] = {
             columns=("scenario", "payer", "year", *_BUSINESS_CASE_YEAR, *_GAIN_COUNTS),
             guarded={c: _GAIN_COUNTS for c in _BUSINESS_CASE_YEAR if c not in ("investment_dkk", "discount_factor")},
             per_municipality=False,
+            relations=_GAIN_LINKS,
             prepared_by="business_case",
         ),
         Family(
@@ -399,12 +487,19 @@ FAMILIES: dict[str, Family] = {
             columns=("scenario", "payer", *_BUSINESS_CASE_SUMMARY, *_GAIN_COUNTS),
             guarded={c: _GAIN_COUNTS for c in _BUSINESS_CASE_SUMMARY if c != "investment_dkk"},
             per_municipality=False,
+            relations=_GAIN_LINKS,
             prepared_by="business_case",
         ),
         Family(
             "paragraph_counts",
             "§ 82a og 82b",
             "§ 82a and 82b",
+            relations=(
+                Link("citizens", "completion", "citizens_with_course"),
+                RowAtMost("citizens_82a", "citizens"),
+                RowAtMost("citizens_82b", "citizens"),
+                RowAtMost("citizens", ("citizens_82a", "citizens_82b")),  # a course is 82a or 82b
+            ),
             columns=("citizens_82a", "citizens_82b", "citizens"),
         ),
         Family(
