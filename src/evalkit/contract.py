@@ -216,6 +216,9 @@ INGEST_LOG_COLUMNS = (
     ("rows_loaded", "BIGINT"),
     ("rows_quarantined", "BIGINT"),
     ("ignored_columns", "VARCHAR"),
+    ("lines", "BIGINT"),
+    ("lines_blank", "BIGINT"),
+    ("lines_in_cells", "BIGINT"),
 )
 
 QUARANTINE_COLUMNS = (

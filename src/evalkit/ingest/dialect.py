@@ -164,10 +164,11 @@ def _xlsx_as_csv(path: Path) -> Iterator[bytes]:
     yield buffer.getvalue().encode(UTF8)
 
 
-def _pump(chunks: Iterator[bytes], fifo: str, failure: list[BaseException]) -> None:
+def _pump(chunks: Iterator[bytes], fifo: str, failure: list[BaseException], copy: list[bytes]) -> None:
     try:
         with open(fifo, "wb") as out:
             for chunk in chunks:
+                copy.append(chunk)
                 out.write(chunk)
     except BrokenPipeError:
         pass  # the reader stopped early; its own error is what matters
@@ -179,12 +180,14 @@ _CONVERTERS = {WINDOWS_1252: _cp1252_as_utf8, XLSX: _xlsx_as_csv}
 
 
 @contextlib.contextmanager
-def utf8_sources(files: list[tuple[Path, str]]) -> Iterator[list[str]]:
+def utf8_sources(files: list[tuple[Path, str]]) -> Iterator[tuple[list[str], dict[int, list[bytes]]]]:
     """Paths DuckDB can read as UTF-8 CSV, one for each (file, encoding): the file itself, or a named pipe fed with
-    its converted bytes. The pipes of one call share a private folder."""
+    its converted bytes; and, for each converted file, its index and the bytes the pipe gave (in memory, whole
+    once the context ends), for the line count. The pipes of one call share a private folder."""
     converted = [index for index, (_, encoding) in enumerate(files) if encoding in _CONVERTERS]
+    copies: dict[int, list[bytes]] = {index: [] for index in converted}
     if not converted:
-        yield [str(path) for path, _ in files]
+        yield [str(path) for path, _ in files], copies
         return
     folder = tempfile.mkdtemp(prefix="evalkit-")
     sources, pumps, failure = [str(path) for path, _ in files], [], []
@@ -194,10 +197,12 @@ def utf8_sources(files: list[tuple[Path, str]]) -> Iterator[list[str]]:
             fifo = os.path.join(folder, f"converted-{index}.csv")
             os.mkfifo(fifo, 0o600)
             sources[index] = fifo
-            pump = threading.Thread(target=_pump, args=(_CONVERTERS[encoding](path), fifo, failure), daemon=True)
+            pump = threading.Thread(
+                target=_pump, args=(_CONVERTERS[encoding](path), fifo, failure, copies[index]), daemon=True
+            )
             pump.start()
             pumps.append((pump, fifo))
-        yield sources
+        yield sources, copies
     finally:
         # A writer may still wait for, or write to, a reader that gave up: open the pipe's read end ourselves
         # and close it, so the writer fails with a broken pipe and ends.

@@ -73,6 +73,18 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
         "the file is empty or its first line is blank; expected a header row",
         "filen er tom, eller dens første linje er blank; forventede en overskriftsrække",
     ),
+    "unclosed_quote": (
+        "line {line}: a quote opens a cell that does not close where its row ends (it runs to line {end}); close "
+        "the quote or remove it. The file is not read, so that no row inside the quoted cell is lost",
+        "linje {line}: et anførselstegn åbner en celle, der ikke lukkes, hvor rækken slutter (den løber til linje "
+        "{end}); luk anførselstegnet eller fjern det. Filen indlæses ikke, så ingen række i cellen går tabt",
+    ),
+    "lines_unreconciled": (
+        "the file's {records} records could not be matched line for line to the {parsed} rows the CSV reader "
+        "found; check its quotes and line endings",
+        "filens {records} poster kunne ikke afstemmes linje for linje med de {parsed} rækker, CSV-læseren fandt; "
+        "kontrollér anførselstegn og linjeskift",
+    ),
     "not_text": (
         "is not a text CSV file (UTF-16, or a spreadsheet saved under a .csv name); save it as CSV "
         "(UTF-8 or Windows-1252) or deliver it as .xlsx",

@@ -27,6 +27,13 @@ class FileOutcome:
     rows_loaded: int
     rows_quarantined: int
     ignored_columns: list[str] = field(default_factory=list)
+    lines: int = 0  # physical lines of the file, counted apart from the CSV parse
+    lines_blank: int = 0  # empty lines and lines of nothing but separators and spaces
+    lines_in_cells: int = 0  # the further lines of quoted cells that span lines
+
+    def lines_accounted(self) -> bool:
+        """Every physical line is the header, a loaded or quarantined row, blank, or inside a multi-line cell."""
+        return self.lines == 1 + self.rows_loaded + self.rows_quarantined + self.lines_blank + self.lines_in_cells
 
 
 def ingest_files(session: Session, deliveries: list[Delivery]) -> tuple[list[FileOutcome], list[FileProblem]]:
@@ -40,7 +47,8 @@ def ingest_files(session: Session, deliveries: list[Delivery]) -> tuple[list[Fil
     con.execute(
         """CREATE OR REPLACE TEMP TABLE batch_sources (scan VARCHAR, filename VARCHAR, file_no INTEGER,
                                                        table_name VARCHAR, places INTEGER[], first_row BIGINT);
-           CREATE OR REPLACE TEMP TABLE rejected_lines (file_no INTEGER, slot BIGINT);
+           CREATE OR REPLACE TEMP TABLE line_steps (file_no INTEGER, from_row BIGINT, shift BIGINT);
+           CREATE OR REPLACE TEMP TABLE blank_rows (file_no INTEGER, row BIGINT);
            CREATE OR REPLACE TEMP TABLE batch_rejects (file_no INTEGER, line BIGINT, error_message VARCHAR)"""
     )
     try:
@@ -153,7 +161,16 @@ def _account(con: duckdb.DuckDBPyConnection, table: Table, batch: list[Read]) ->
         delivery = read.delivery
         rows_loaded, rows_quarantined = counted[delivery.display]
         outcomes[read.file_no] = FileOutcome(
-            delivery, read.encoding, read.delimiter, read.rows_read, rows_loaded, rows_quarantined, read.ignored
+            delivery,
+            read.encoding,
+            read.delimiter,
+            read.rows_read,
+            rows_loaded,
+            rows_quarantined,
+            read.ignored,
+            read.lines.lines,
+            read.lines.lines_blank,
+            read.lines.lines_in_cells,
         )
     _insert_rows(
         con,
@@ -170,6 +187,9 @@ def _account(con: duckdb.DuckDBPyConnection, table: Table, batch: list[Read]) ->
                 o.rows_loaded,
                 o.rows_quarantined,
                 ", ".join(o.ignored_columns),
+                o.lines,
+                o.lines_blank,
+                o.lines_in_cells,
             )
             for o in outcomes.values()
         ],
@@ -179,5 +199,11 @@ def _account(con: duckdb.DuckDBPyConnection, table: Table, batch: list[Read]) ->
             raise AccountingError(
                 f"{o.delivery.display}: {o.rows_read} rows read but {o.rows_loaded} loaded + {o.rows_quarantined} "
                 "quarantined; no row may be lost or counted twice"
+            )
+        if not o.lines_accounted():
+            raise AccountingError(
+                f"{o.delivery.display}: {o.lines} lines but 1 header + {o.rows_loaded} loaded + "
+                f"{o.rows_quarantined} quarantined + {o.lines_blank} blank + {o.lines_in_cells} inside multi-line "
+                "cells; no line may be lost or counted twice"
             )
     return outcomes
