@@ -51,6 +51,13 @@ CREATE OR REPLACE TEMP MACRO cpr_birth(v) AS CASE
     + CPR_PATTERN
     + r"""') THEN cpr_birth_date(replace(v, '-', '')) END;
 CREATE OR REPLACE TEMP MACRO is_cpr(v) AS cpr_birth(v) IS NOT NULL;
+-- Anywhere in a cell (`K-0101901234`, `0101901234_1`, a note, a number): a CPR-shaped run with a real date.
+CREATE OR REPLACE TEMP MACRO holds_cpr(v) AS regexp_matches(v, '"""
+    + CPR_PATTERN
+    + r"""')
+    AND list_bool_or(list_transform(regexp_extract_all(v, '"""
+    + CPR_PATTERN
+    + r"""'), lambda x: is_cpr(x)));
 -- Without a '-' only the last format can match (the others' '-' is literal): most dates skip two attempts.
 CREATE OR REPLACE TEMP MACRO parse_date(v) AS CAST(CASE WHEN contains(v, '-') THEN COALESCE(
     try_strptime(v, '%Y-%m-%d'), try_strptime(v, '%d-%m-%Y'), try_strptime(v, '%d.%m.%Y'))
@@ -120,7 +127,8 @@ class Check:
         return f"coalesce({self.condition}, false)"
 
     def problem(self) -> str:
-        value = "NULL" if self.column.kind == CITIZEN else _safe_value(_cell(self.column.name))
+        shown = self.column.kind != CITIZEN and self.code != "holds_cpr"
+        value = _safe_value(_cell(self.column.name)) if shown else "NULL"
         params = {name: f"'{text}'" for name, text in self.params}
         return (
             f"CASE WHEN {self.failed()} THEN {{'column_name': '{self.column.name}', 'value': {value}, "
@@ -142,9 +150,9 @@ def _column_problems(column: Column) -> list[Check]:
                 "not_cpr",
             )
         )
-    elif column.kind == IDENT:
-        problems.append(Check(column, f"is_cpr({v})", "id_is_cpr"))
-    elif column.kind == CODE:
+    else:
+        problems.append(Check(column, f"holds_cpr({v})", "holds_cpr"))
+    if column.kind == CODE:
         codes = ", ".join(f"'{c}'" for c in column.codes)
         problems.append(
             Check(

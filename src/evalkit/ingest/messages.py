@@ -15,9 +15,11 @@ REASONS: dict[str, tuple[str, str]] = {
         "ikke et gyldigt CPR-nummer: forventede DDMMÅÅ-LLLL eller DDMMÅÅLLLL med en rigtig dato i de første seks "
         "cifre (en værdi med bogstaver opfattes som en allerede pseudonymiseret nøgle)",
     ),
-    "id_is_cpr": (
-        "looks like a CPR number; an id must never be a CPR number",
-        "ligner et CPR-nummer; et id må aldrig være et CPR-nummer",
+    "holds_cpr": (
+        "holds what looks like a CPR number; a CPR number belongs in the citizen column only (the value is not "
+        "shown, so that it never leaves the delivery)",
+        "indeholder noget, der ligner et CPR-nummer; et CPR-nummer hører kun hjemme i borgerkolonnen (værdien vises "
+        "ikke, så den aldrig forlader leverancen)",
     ),
     "unknown_code": ("unknown code: expected one of {codes}", "ukendt kode: forventede en af {codes}"),
     "not_date": (
