@@ -83,6 +83,28 @@ def _cpr_birth(name: str) -> str:
     return f"cpr_birth_{name}"
 
 
+# What a CPR number is typed or pasted with around and between its digits: spaces, tabs, a byte order mark,
+# non-breaking spaces, and any dash (Word and Outlook turn '-' into an en dash).
+_CPR_SPACE = r"\s\x{a0}\x{feff}"
+_CPR_PUNCTUATION = _CPR_SPACE + r"\-\x{2010}-\x{2015}\x{2212}"
+
+
+def _citizen_cell(cell: str) -> str:
+    """A citizen cell without what surrounds its value; most cells have nothing around them."""
+    return (
+        f"CASE WHEN regexp_matches({cell}, '^[{_CPR_SPACE}]|[{_CPR_SPACE}]$') "
+        f"THEN regexp_replace({cell}, '^[{_CPR_SPACE}]+|[{_CPR_SPACE}]+$', '', 'g') ELSE {cell} END"
+    )
+
+
+def _citizen_digits(v: str) -> str:
+    """The digits of a citizen cell that holds nothing but digits and what is typed between them, else NULL."""
+    return (
+        f"CASE WHEN regexp_full_match({v}, '[0-9][0-9{_CPR_PUNCTUATION}]*') "
+        f"THEN regexp_replace({v}, '[^0-9]', '', 'g') END"
+    )
+
+
 def _parsed(column: Column) -> str:
     """SQL for the column's parsed value from its trimmed cell."""
     v = _cell(column.name)
@@ -90,10 +112,7 @@ def _parsed(column: Column) -> str:
         return v
     if column.kind == CITIZEN:
         # The text that is hashed: a CPR number as its ten digits, an already pseudonymised key as delivered.
-        return (
-            f"CASE WHEN regexp_full_match({v}, '[0-9][0-9 -]*') "
-            f"THEN regexp_replace({v}, '[^0-9]', '', 'g') ELSE {v} END"
-        )
+        return f"coalesce({_citizen_digits(v)}, {v})"
     if column.kind == CODE:
         # most cells hold a code exactly, and a code is its own normal form (lower case, no '§', space or '-')
         codes = ", ".join(f"'{c}'" for c in column.codes)
@@ -146,7 +165,7 @@ def _column_problems(column: Column) -> list[Check]:
         problems.append(
             Check(
                 column,
-                f"regexp_full_match({v}, '[0-9][0-9 -]*') AND {_cpr_birth(column.name)} IS NULL",
+                f"{_citizen_digits(v)} IS NOT NULL AND {_cpr_birth(column.name)} IS NULL",
                 "not_cpr",
             )
         )
@@ -208,12 +227,18 @@ def _table_problems(table: Table) -> list[Check]:
 def _parsed_rows(table: Table, present: set[str], source: str) -> str:
     """CTEs `cells` (trimmed text, NULL for empty or absent columns) and `parsed` over the rows of `source`."""
     cells = [
-        f"NULLIF(trim({c.name}), '') AS {_cell(c.name)}" if c.name in present else f"NULL::VARCHAR AS {_cell(c.name)}"
+        f"NULLIF({_citizen_cell(c.name) if c.kind == CITIZEN else f'trim({c.name})'}, '') AS {_cell(c.name)}"
+        if c.name in present
+        else f"NULL::VARCHAR AS {_cell(c.name)}"
         for c in table.columns
     ]
     parsed = [f"{_parsed(c)} AS {c.name}" for c in table.columns]
     # computed once per row, for both the CPR check and the birth year
-    parsed += [f"cpr_birth({_cell(c.name)}) AS {_cpr_birth(c.name)}" for c in table.columns if c.kind == CITIZEN]
+    parsed += [
+        f"cpr_birth({_citizen_digits(_cell(c.name))}) AS {_cpr_birth(c.name)}"
+        for c in table.columns
+        if c.kind == CITIZEN
+    ]
     return f"""
         WITH cells AS (SELECT file_no, line, {", ".join(cells)} FROM {source}),
         parsed AS (SELECT file_no, line, {", ".join(_cell(c.name) for c in table.columns)}, {", ".join(parsed)}

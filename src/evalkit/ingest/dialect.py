@@ -108,7 +108,7 @@ def surely_not_utf8(path: Path, delimiter: str, width: int) -> bool:
     return False
 
 
-def _cp1252_as_utf8(path: Path) -> Iterator[bytes]:
+def _cp1252_as_utf8(path: Path, _: frozenset[int]) -> Iterator[bytes]:
     decoder = codecs.getincrementaldecoder(WINDOWS_1252)(errors="evalkit_cp1252")
     with open(path, "rb") as raw:
         while chunk := raw.read(_CHUNK):
@@ -116,21 +116,25 @@ def _cp1252_as_utf8(path: Path) -> Iterator[bytes]:
     yield decoder.decode(b"", final=True).encode(UTF8)
 
 
-def _xlsx_rows(path: Path) -> Iterator[list[str]]:
-    """The first sheet's rows as text cells; wholly empty rows (Excel's formatted blanks) are left out."""
+def _xlsx_rows(path: Path, ten_digits: frozenset[int] = frozenset()) -> Iterator[list[str]]:
+    """The first sheet's rows as text cells; wholly empty rows (Excel's formatted blanks) are left out. A number
+    of nine digits in a column at one of the `ten_digits` positions (a CPR number Excel took for a number, losing
+    its leading zero) gets the zero back."""
     import openpyxl  # only needed for workbooks
 
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         for row in workbook.worksheets[0].iter_rows(values_only=True):
-            cells = [_xlsx_text(value) for value in row]
+            cells = [_xlsx_text(value, index in ten_digits) for index, value in enumerate(row)]
             if any(cells):
                 yield cells
     finally:
         workbook.close()
 
 
-def _xlsx_text(value: object) -> str:
+def _xlsx_text(value: object, ten_digits: bool = False) -> str:
+    if ten_digits and isinstance(value, int | float) and value == int(value) and 10**8 <= value < 10**9:
+        return f"{int(value):010d}"
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -152,10 +156,10 @@ def _xlsx_header(path: Path, display: str) -> tuple[str, ...]:
     return tuple(first)
 
 
-def _xlsx_as_csv(path: Path) -> Iterator[bytes]:
+def _xlsx_as_csv(path: Path, ten_digits: frozenset[int]) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    for index, row in enumerate(_xlsx_rows(path)):
+    for index, row in enumerate(_xlsx_rows(path, ten_digits)):
         writer.writerow(row)
         if index % 1000 == 999:
             yield buffer.getvalue().encode(UTF8)
@@ -180,25 +184,28 @@ _CONVERTERS = {WINDOWS_1252: _cp1252_as_utf8, XLSX: _xlsx_as_csv}
 
 
 @contextlib.contextmanager
-def utf8_sources(files: list[tuple[Path, str]]) -> Iterator[tuple[list[str], dict[int, list[bytes]]]]:
-    """Paths DuckDB can read as UTF-8 CSV, one for each (file, encoding): the file itself, or a named pipe fed with
+def utf8_sources(
+    files: list[tuple[Path, str, frozenset[int]]],
+) -> Iterator[tuple[list[str], dict[int, list[bytes]]]]:
+    """Paths DuckDB can read as UTF-8 CSV, one for each (file, encoding, positions of its citizen columns): the
+    file itself, or a named pipe fed with
     its converted bytes; and, for each converted file, its index and the bytes the pipe gave (in memory, whole
     once the context ends), for the line count. The pipes of one call share a private folder."""
-    converted = [index for index, (_, encoding) in enumerate(files) if encoding in _CONVERTERS]
+    converted = [index for index, (_, encoding, _) in enumerate(files) if encoding in _CONVERTERS]
     copies: dict[int, list[bytes]] = {index: [] for index in converted}
     if not converted:
-        yield [str(path) for path, _ in files], copies
+        yield [str(path) for path, *_ in files], copies
         return
     folder = tempfile.mkdtemp(prefix="evalkit-")
-    sources, pumps, failure = [str(path) for path, _ in files], [], []
+    sources, pumps, failure = [str(path) for path, *_ in files], [], []
     try:
         for index in converted:
-            path, encoding = files[index]
+            path, encoding, ten_digits = files[index]
             fifo = os.path.join(folder, f"converted-{index}.csv")
             os.mkfifo(fifo, 0o600)
             sources[index] = fifo
             pump = threading.Thread(
-                target=_pump, args=(_CONVERTERS[encoding](path), fifo, failure, copies[index]), daemon=True
+                target=_pump, args=(_CONVERTERS[encoding](path, ten_digits), fifo, failure, copies[index]), daemon=True
             )
             pump.start()
             pumps.append((pump, fifo))

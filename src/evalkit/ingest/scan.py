@@ -280,6 +280,12 @@ class _Layout:
         where = {name: index + 1 for index, name in enumerate(self.positions)}
         return [where.get(column.name) for column in self.delivery.table.columns]
 
+    @property
+    def citizen_positions(self) -> frozenset[int]:
+        """The 0-based positions of the file's citizen columns."""
+        citizens = {column.name for column in self.delivery.table.columns if column.kind == contract.CITIZEN}
+        return frozenset(index for index, name in enumerate(self.positions) if name in citizens)
+
     def read(self, encoding: str, lines: _Numbered) -> Read:
         return Read(self.file_no, self.delivery, encoding, self.header.delimiter, lines, self.ignored)
 
@@ -307,7 +313,8 @@ def _read_scan(
     accounted for. Raises _Unreadable when DuckDB cannot read one of the files."""
     first, name = group[0][0], batch.next_name()
     width = len(first.positions)
-    with utf8_sources([(layout.delivery.path, encoding) for layout, encoding in group]) as (paths, copies):
+    files = [(layout.delivery.path, encoding, layout.citizen_positions) for layout, encoding in group]
+    with utf8_sources(files) as (paths, copies):
         sources = dict(zip(paths, group, strict=True))
         try:
             scanned = _read_raw(con, name, list(sources), first.header.delimiter, width)
