@@ -105,6 +105,27 @@ def _citizen_digits(v: str) -> str:
     )
 
 
+def _thousands_shape(v: str) -> str:
+    """Whether a cell reads as a whole number with dots grouping thousands, or as a decimal point."""
+    return f"(contains({v}, '.') AND regexp_full_match({v}, '-?[0-9]{{1,3}}(\\.[0-9]{{3}})+'))"
+
+
+def decimal_evidence_select(table: Table, source: str) -> str | None:
+    """SELECT file_no, decimal_comma, decimal_point: whether any decimal cell of the file has a comma, or a dot
+    that cannot group thousands. None for a table without decimal columns."""
+    decimals = [_cell(c.name) for c in table.columns if c.kind == DECIMAL]
+    if not decimals:
+        return None
+    cells = ", ".join(f"trim({c.name}) AS {_cell(c.name)}" for c in table.columns if c.kind == DECIMAL)
+    comma = " OR ".join(f"contains({c}, ',')" for c in decimals)
+    point = " OR ".join(
+        f"(contains({c}, '.') AND NOT contains({c}, ',') AND NOT {_thousands_shape(c)})" for c in decimals
+    )
+    return f"""SELECT file_no, coalesce(bool_or({comma}), false) AS decimal_comma,
+                      coalesce(bool_or({point}), false) AS decimal_point
+               FROM (SELECT file_no, {cells} FROM {source}) GROUP BY file_no"""
+
+
 def _parsed(column: Column) -> str:
     """SQL for the column's parsed value from its trimmed cell."""
     v = _cell(column.name)
@@ -127,7 +148,13 @@ def _parsed(column: Column) -> str:
             f"THEN CAST(try_strptime({v} || '-01', '%Y-%m-%d') AS DATE) END"
         )
     if column.kind == DECIMAL:
-        return f"parse_decimal({v})"
+        # `125.000`: thousands where the file writes decimal commas, a decimal point where it writes points,
+        # else NULL (ambiguous)
+        return (
+            f"CASE WHEN {_thousands_shape(v)} THEN CASE WHEN decimal_comma AND NOT decimal_point "
+            f"THEN TRY_CAST(replace({v}, '.', '') AS DOUBLE) WHEN decimal_point AND NOT decimal_comma "
+            f"THEN parse_decimal({v}) END ELSE parse_decimal({v}) END"
+        )
     if column.kind == INTEGER:
         return f"TRY_CAST(regexp_replace({v}, '\\s', '', 'g') AS INTEGER)"
     raise ValueError(f"unknown column kind {column.kind!r}")
@@ -193,8 +220,17 @@ def _column_problems(column: Column) -> list[Check]:
         problems.append(Check(column, f"{v} IS NOT NULL AND {p} IS NULL", "not_month"))
     elif column.kind in (DECIMAL, INTEGER):
         code = "not_decimal" if column.kind == DECIMAL else "not_integer"
-        problems.append(Check(column, f"{v} IS NOT NULL AND ({p} IS NULL OR NOT isfinite({p}))", code))
+        unreadable = f"{v} IS NOT NULL AND ({p} IS NULL OR NOT isfinite({p}))"
+        if column.kind == DECIMAL:
+            problems.append(Check(column, f"{_thousands_shape(v)} AND {p} IS NULL", "ambiguous_number"))
+            unreadable += f" AND NOT {_thousands_shape(v)}"
+        problems.append(Check(column, unreadable, code))
         problems.append(Check(column, f"{p} < 0", "negative"))
+        if column.maximum is not None:
+            bound = f"{column.maximum:,.0f}".replace(",", ".")  # shown the Danish way, as the files write it
+            problems.append(
+                Check(column, f"isfinite({p}) AND {p} > {column.maximum}", "implausible_number", (("maximum", bound),))
+            )
     return problems
 
 
@@ -239,8 +275,12 @@ def _parsed_rows(table: Table, present: set[str], source: str) -> str:
         for c in table.columns
         if c.kind == CITIZEN
     ]
+    evidence = ""
+    if any(c.kind == DECIMAL for c in table.columns):
+        cells += ["decimal_comma", "decimal_point"]
+        evidence = " LEFT JOIN decimal_evidence USING (file_no)"
     return f"""
-        WITH cells AS (SELECT file_no, line, {", ".join(cells)} FROM {source}),
+        WITH cells AS (SELECT file_no, line, {", ".join(cells)} FROM {source}{evidence}),
         parsed AS (SELECT file_no, line, {", ".join(_cell(c.name) for c in table.columns)}, {", ".join(parsed)}
                    FROM cells)
     """

@@ -30,6 +30,16 @@ REASONS: dict[str, tuple[str, str]] = {
     "not_decimal": ("not a number (decimal comma or point)", "ikke et tal (decimalkomma eller -punktum)"),
     "not_integer": ("not a whole number", "ikke et helt tal"),
     "negative": ("must not be negative", "må ikke være negativ"),
+    "implausible_number": (
+        "more than {maximum}, which cannot be right here",
+        "mere end {maximum}, hvilket ikke kan passe her",
+    ),
+    "ambiguous_number": (
+        "a dot before three digits can be a decimal point or Danish thousands, and the file's other numbers do not "
+        "tell which: write 125000 for a hundred and twenty-five thousand, or 125,5 with a decimal comma",
+        "et punktum før tre cifre kan være decimaltegn eller tusindtalsskilletegn, og filens andre tal afgør det "
+        "ikke: skriv 125000 for et hundrede femogtyve tusind eller 125,5 med decimalkomma",
+    ),
     "end_before_start": ("end_date is before start_date", "slutdatoen ligger før startdatoen"),
     "end_reason_mismatch": (
         "end_reason must be given exactly when end_date is",

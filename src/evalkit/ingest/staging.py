@@ -9,7 +9,7 @@ import duckdb
 
 from ..contract import CITIZEN, INGEST_LOG, QUARANTINE, TABLES, AccountingError, Table
 from ..duck import sql_literal
-from .checks import duplicate_problems_sql, problems_select, typed_select
+from .checks import decimal_evidence_select, duplicate_problems_sql, problems_select, typed_select
 from .delivery import Delivery
 from .dialect import FileProblem
 from .messages import sql_reason
@@ -85,6 +85,9 @@ def _validate_batch(session: Session, table: Table, batch: list[Read]) -> dict[i
     )
     # Absent columns are NULL in the batch's raw table, exactly as an empty cell of a present one.
     every = {c.name for c in table.columns}
+    evidence = decimal_evidence_select(table, batch_raw(table))
+    if evidence:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE decimal_evidence AS {evidence}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_select(table, every, batch_raw(table))}")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE file_problems AS
