@@ -108,12 +108,46 @@ def surely_not_utf8(path: Path, delimiter: str, width: int) -> bool:
     return False
 
 
-def _cp1252_as_utf8(path: Path, _: frozenset[int]) -> Iterator[bytes]:
-    decoder = codecs.getincrementaldecoder(WINDOWS_1252)(errors="evalkit_cp1252")
+def _line_as_utf8(line: bytes) -> bytes:
+    try:
+        line.decode(UTF8)
+        return line
+    except UnicodeDecodeError:
+        return line.decode(WINDOWS_1252, errors="evalkit_cp1252").encode(UTF8)
+
+
+def _lines_as_utf8(path: Path, _: frozenset[int]) -> Iterator[bytes]:
+    """The file as UTF-8 with `\n` line endings: each line kept where it is UTF-8 and decoded as Windows-1252
+    where it is not (one line pasted from another program must not turn `§` into `Â§` in all the others), and
+    `\r\n` and a lone `\r` ended as `\n` (DuckDB reads one kind of line ending per file)."""
+    rest = b""
     with open(path, "rb") as raw:
         while chunk := raw.read(_CHUNK):
-            yield decoder.decode(chunk).encode(UTF8)
-    yield decoder.decode(b"", final=True).encode(UTF8)
+            chunk = rest + chunk
+            # a chunk ending in `\r` may be half of a `\r\n`: keep it for the next
+            cut = chunk.rfind(b"\n") + 1 if not chunk.endswith(b"\r") else len(chunk) - 1
+            chunk, rest = chunk[:cut], chunk[cut:]
+            yield _normalised(chunk)
+    yield _normalised(rest)
+
+
+def _normalised(chunk: bytes) -> bytes:
+    chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    try:
+        chunk.decode(UTF8)
+        return chunk
+    except UnicodeDecodeError:
+        return b"\n".join(_line_as_utf8(line) for line in chunk.split(b"\n"))
+
+
+def mixed_line_endings(path: Path) -> bool:
+    """Whether the file ends its lines in more than one way (`\r\n`, `\n`, a lone `\r`)."""
+    data = path.read_bytes()
+    returns = data.count(b"\r")
+    if not returns:
+        return False
+    both = data.count(b"\r\n")
+    return returns != both or data.count(b"\n") != both
 
 
 def _xlsx_rows(path: Path, ten_digits: frozenset[int] = frozenset()) -> Iterator[list[str]]:
@@ -180,18 +214,22 @@ def _pump(chunks: Iterator[bytes], fifo: str, failure: list[BaseException], copy
         failure.append(error)
 
 
-_CONVERTERS = {WINDOWS_1252: _cp1252_as_utf8, XLSX: _xlsx_as_csv}
+_CONVERTERS = {WINDOWS_1252: _lines_as_utf8, XLSX: _xlsx_as_csv}
 
 
 @contextlib.contextmanager
 def utf8_sources(
     files: list[tuple[Path, str, frozenset[int]]],
 ) -> Iterator[tuple[list[str], dict[int, list[bytes]]]]:
-    """Paths DuckDB can read as UTF-8 CSV, one for each (file, encoding, positions of its citizen columns): the
-    file itself, or a named pipe fed with
+    """Paths DuckDB can read as UTF-8 CSV with one kind of line ending, one for each (file, encoding, positions of
+    its citizen columns): the file itself, or a named pipe fed with
     its converted bytes; and, for each converted file, its index and the bytes the pipe gave (in memory, whole
     once the context ends), for the line count. The pipes of one call share a private folder."""
-    converted = [index for index, (_, encoding, _) in enumerate(files) if encoding in _CONVERTERS]
+    converters = {
+        index: _CONVERTERS.get(encoding) or (_lines_as_utf8 if mixed_line_endings(path) else None)
+        for index, (path, encoding, _) in enumerate(files)
+    }
+    converted = [index for index, converter in converters.items() if converter]
     copies: dict[int, list[bytes]] = {index: [] for index in converted}
     if not converted:
         yield [str(path) for path, *_ in files], copies
@@ -200,12 +238,12 @@ def utf8_sources(
     sources, pumps, failure = [str(path) for path, *_ in files], [], []
     try:
         for index in converted:
-            path, encoding, ten_digits = files[index]
+            path, _, ten_digits = files[index]
             fifo = os.path.join(folder, f"converted-{index}.csv")
             os.mkfifo(fifo, 0o600)
             sources[index] = fifo
             pump = threading.Thread(
-                target=_pump, args=(_CONVERTERS[encoding](path, ten_digits), fifo, failure, copies[index]), daemon=True
+                target=_pump, args=(converters[index](path, ten_digits), fifo, failure, copies[index]), daemon=True
             )
             pump.start()
             pumps.append((pump, fifo))

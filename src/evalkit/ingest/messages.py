@@ -64,6 +64,14 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
         "not a CSV or Excel file: expected <kommunekode>_<table>.csv (or .xlsx)",
         "ikke en CSV- eller Excel-fil: forventede <kommunekode>_<tabel>.csv (eller .xlsx)",
     ),
+    "csv_as_txt": (
+        "a data file saved as .txt: if it is a CSV file, rename it to {name}",
+        "en datafil gemt som .txt: er det en CSV-fil, så omdøb den til {name}",
+    ),
+    "old_excel": (
+        "old Excel format: save it as .xlsx (Excel workbook) or as CSV",
+        "gammelt Excel-format: gem den som .xlsx (Excel-projektmappe) eller som CSV",
+    ),
     "bad_name": (
         "the file name must be <kommunekode>_<table>.csv (or .xlsx) with a three-digit municipality code, "
         "e.g. 851_courses.csv",
