@@ -219,12 +219,13 @@ _CONVERTERS = {WINDOWS_1252: _lines_as_utf8, XLSX: _xlsx_as_csv}
 
 @contextlib.contextmanager
 def utf8_sources(
-    files: list[tuple[Path, str, frozenset[int]]],
+    files: list[tuple[Path, str, frozenset[int]]], scratch: Path
 ) -> Iterator[tuple[list[str], dict[int, list[bytes]]]]:
     """Paths DuckDB can read as UTF-8 CSV with one kind of line ending, one for each (file, encoding, positions of
     its citizen columns): the file itself, or a named pipe fed with
     its converted bytes; and, for each converted file, its index and the bytes the pipe gave (in memory, whole
-    once the context ends), for the line count. The pipes of one call share a private folder."""
+    once the context ends), for the line count. The pipes of one call share a folder in the job's private
+    `scratch` folder."""
     converters = {
         index: _CONVERTERS.get(encoding) or (_lines_as_utf8 if mixed_line_endings(path) else None)
         for index, (path, encoding, _) in enumerate(files)
@@ -234,7 +235,7 @@ def utf8_sources(
     if not converted:
         yield [str(path) for path, *_ in files], copies
         return
-    folder = tempfile.mkdtemp(prefix="evalkit-")
+    folder = tempfile.mkdtemp(prefix="pipes-", dir=scratch)
     sources, pumps, failure = [str(path) for path, *_ in files], [], []
     try:
         for index in converted:

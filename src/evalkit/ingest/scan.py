@@ -4,6 +4,7 @@ number of columns in one scan, each file's cells mapped from its own column posi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -175,6 +176,7 @@ class _RawScan:
 class Batch:
     """The scans of one `ingest_files` call, whose tables hold the raw rows until the batch is validated."""
 
+    scratch: Path
     scans: list[_RawScan] = field(default_factory=list)
 
     def next_name(self) -> str:
@@ -314,7 +316,7 @@ def _read_scan(
     first, name = group[0][0], batch.next_name()
     width = len(first.positions)
     files = [(layout.delivery.path, encoding, layout.citizen_positions) for layout, encoding in group]
-    with utf8_sources(files) as (paths, copies):
+    with utf8_sources(files, batch.scratch) as (paths, copies):
         sources = dict(zip(paths, group, strict=True))
         try:
             scanned = _read_raw(con, name, list(sources), first.header.delimiter, width)

@@ -43,7 +43,7 @@ def ingest_files(session: Session, deliveries: list[Delivery]) -> tuple[list[Fil
     once for all files of a contract table: a national quarter is hundreds of files of a few dozen rows each, and
     the cost of a query, not of a row, would otherwise dominate.
     """
-    con, batch = session.con, Batch()
+    con, batch = session.con, Batch(session.scratch)
     con.execute(
         """CREATE OR REPLACE TEMP TABLE batch_sources (scan VARCHAR, filename VARCHAR, file_no INTEGER,
                                                        table_name VARCHAR, places INTEGER[], first_row BIGINT);
