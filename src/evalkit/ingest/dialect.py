@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -69,7 +70,7 @@ def read_header(path: Path, display: str) -> Header:
     bom = head.startswith(codecs.BOM_UTF8)
     if bom:
         head = head[len(codecs.BOM_UTF8) :]
-    first = head.split(b"\n", 1)[0].rstrip(b"\r")
+    first = re.split(rb"\r\n|\r|\n", head, maxsplit=1)[0]  # a file may end its lines with a lone \r
     if not first.strip():
         raise FileProblem(display, "empty")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from evalkit import contract
 from evalkit.duck import sql_literal
 
 LANGUAGES = ("da", "en")
@@ -150,3 +151,19 @@ def sql_reason(code: str, language: str, **sql_params: str) -> str:
         parts += [sql_literal(before), f"CAST({sql_params[name]} AS VARCHAR)"]
     parts.append(sql_literal(rest))
     return " || ".join(p for p in parts if p != "''")
+
+
+def column_label(table: str, column: str | None, language: str) -> str:
+    """A column as messages name it: in Danish the contract's Danish name first, e.g. `startdato (start_date)`."""
+    if column is None:
+        return "-"
+    known = {c.name: c for c in contract.TABLES[table].columns}
+    if language == "da" and column in known and known[column].aliases:
+        return f"{known[column].aliases[0]} ({column})"
+    return column
+
+
+def example_line(line: int, value: str | None, language: str) -> str:
+    """A quarantined line with its value (never a CPR number: the quarantine holds none), e.g. `linje 3 ('82z')`."""
+    shown = ("linje {line}" if language == "da" else "line {line}").format(line=line)
+    return f"{shown} ({value!r})" if value is not None else shown
