@@ -1,5 +1,5 @@
 """Temporary files of an ingest (DuckDB's spill files, the converting pipes) live in a private folder beside the
-ingested quarters, and are gone after the job, and after a crashed job on the next run."""
+processed folder, and are gone after the job, and after a crashed job on the next run."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def test_spill_files_and_pipes_go_to_a_private_folder_that_is_removed_after_the_
     )
     out = tmp_path / "processed" / "quarters" / "2021Q3"
     ingest_quarter(tmp_path / "raw", "2021Q3", out, TEST_KEY.encode())
-    scratch = out.parent / ".tmp"
+    scratch = tmp_path / "processed" / ".tmp"
     [(pipe, mode)] = made
     assert pipe.startswith(str(scratch)) and mode == 0o700
     [spill] = settings
@@ -46,7 +46,7 @@ def test_spill_files_and_pipes_go_to_a_private_folder_that_is_removed_after_the_
 
 
 def test_what_a_crashed_job_left_is_removed_by_the_next(tmp_path):
-    scratch = tmp_path / "processed" / "quarters" / ".tmp"
+    scratch = tmp_path / "processed" / ".tmp"
     stale = scratch / "job-999999999-abc"  # no process has this id
     stale.mkdir(parents=True)
     (stale / "converted-0.csv").write_text("0101901234")

@@ -25,8 +25,8 @@ def ingest_quarter(
     a half-ingested quarter would silently drop a municipality's numbers.
     """
     deliveries = quarter_deliveries(raw_dir, quarter)
-    # temporary files beside the quarters, not in a shared /tmp
-    session = Session(key, resources, scratch_root=out_dir.parent / ".tmp")
+    # temporary files in the processed folder (out_dir is <processed>/quarters/<quarter>), not in a shared /tmp
+    session = Session(key, resources, scratch_root=out_dir.parent.parent / ".tmp")
     try:
         outcomes, problems = ingest_files(session, deliveries)
         if problems:
