@@ -39,7 +39,7 @@ def test_a_cpr_number_in_an_id_text_or_number_column_is_quarantined_without_its_
     assert [(o.rows_loaded, o.rows_quarantined) for o in outcomes] == [(1, 3), (1, 2)]
     quarantined = duckdb.execute(
         f"SELECT table_name, source_line, column_name, value, reason_code, reason FROM '{out}/quarantine.parquet' "
-        "ORDER BY 1, 2"
+        "WHERE reason_code = 'holds_cpr' ORDER BY 1, 2"  # the numbers are also past their plausibility bound
     ).fetchall()
     assert [row[:5] for row in quarantined] == [
         ("courses", 3, "course_id", None, "holds_cpr"),
