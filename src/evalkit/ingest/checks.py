@@ -52,7 +52,7 @@ CREATE OR REPLACE TEMP MACRO cpr_birth(v) AS CASE
     + r"""') THEN cpr_birth_date(replace(v, '-', '')) END;
 CREATE OR REPLACE TEMP MACRO is_cpr(v) AS cpr_birth(v) IS NOT NULL;
 -- Anywhere in a cell (`K-0101901234`, `0101901234_1`, a note, a number): a CPR-shaped run with a real date.
-CREATE OR REPLACE TEMP MACRO holds_cpr(v) AS regexp_matches(v, '"""
+CREATE OR REPLACE TEMP MACRO holds_cpr(v) AS length(v) >= 10 AND regexp_matches(v, '"""
     + CPR_PATTERN
     + r"""')
     AND list_bool_or(list_transform(regexp_extract_all(v, '"""
@@ -183,6 +183,11 @@ class Check:
         )
 
 
+# Kinds whose other checks could let a CPR number through; a code, date or month holding one fails its own check
+# (its value shown only where it holds no CPR-shaped run).
+_MAY_HOLD_CPR = (TEXT, IDENT, PARAGRAPH, DECIMAL, INTEGER)
+
+
 def _column_problems(column: Column) -> list[Check]:
     v, p = _cell(column.name), column.name
     problems = []
@@ -196,7 +201,7 @@ def _column_problems(column: Column) -> list[Check]:
                 "not_cpr",
             )
         )
-    else:
+    elif column.kind in _MAY_HOLD_CPR:
         problems.append(Check(column, f"holds_cpr({v})", "holds_cpr"))
     if column.kind == CODE:
         codes = ", ".join(f"'{c}'" for c in column.codes)

@@ -132,13 +132,20 @@ def _lines_as_utf8(path: Path, _: frozenset[int]) -> Iterator[bytes]:
     yield _normalised(rest)
 
 
+# A two-byte UTF-8 sequence (Danish letters, `§`, `é`); Windows-1252 text almost never has one.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]")
+
+
 def _normalised(chunk: bytes) -> bytes:
     chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     try:
         chunk.decode(UTF8)
         return chunk
     except UnicodeDecodeError:
-        return b"\n".join(_line_as_utf8(line) for line in chunk.split(b"\n"))
+        pass
+    if not _UTF8_SEQUENCE.search(chunk):  # no line is UTF-8 beyond ASCII: all of it is Windows-1252
+        return chunk.decode(WINDOWS_1252, errors="evalkit_cp1252").encode(UTF8)
+    return b"\n".join(_line_as_utf8(line) for line in chunk.split(b"\n"))
 
 
 def mixed_line_endings(path: Path) -> bool:
