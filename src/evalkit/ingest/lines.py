@@ -73,10 +73,18 @@ def count_lines(data: bytes, delimiter: str) -> Lines:
     last = np.append(starts[1:], physical)
     line_begin = np.concatenate(([start], newlines + 1))[:physical]
     line_end = np.append(newlines, len(a))[:physical]
-    content = np.concatenate(([0], np.cumsum(~np.isin(a, (delimiter.encode()[0], _SPACE, _TAB, _RETURN, _NEWLINE)))))
-    single = first == last
     begin, end = line_begin[starts], line_end[starts]
-    length = end - begin
-    empty = single & ((length == 0) | ((length == 1) & (a[np.minimum(begin, len(a) - 1)] == _RETURN)))
-    blank = single & (content[end] - content[begin] == 0)
+    # A blank record is one line that starts with a blank byte (or is empty): only those few are looked at.
+    separator = delimiter.encode()[0]
+    lead = a[np.minimum(begin, max(len(a) - 1, 0))] if len(a) else np.zeros(len(begin), dtype=np.uint8)
+    maybe = (first == last) & (
+        (end == begin) | (lead == separator) | (lead == _SPACE) | (lead == _TAB) | (lead == _RETURN)
+    )
+    empty = np.zeros(len(starts), dtype=bool)
+    blank = np.zeros(len(starts), dtype=bool)
+    unwanted = bytes((separator, _SPACE, _TAB, _RETURN))
+    for record in np.flatnonzero(maybe).tolist():
+        text = data[begin[record] : end[record]]
+        empty[record] = text in (b"", b"\r")
+        blank[record] = not text.translate(None, unwanted)
     return Lines(physical, first, last, empty, blank, open_quote)
