@@ -32,8 +32,9 @@ CELL = st.one_of(
 )
 
 
-def ingest(content: bytes) -> tuple[int, int, int]:
-    """(rows read, loaded, quarantined) for one delivered courses file with this content."""
+def ingest(content: bytes) -> tuple[int, int, int, int]:
+    """(rows read, blank lines, loaded, quarantined) for one delivered courses file with this content; blank rows
+    (nothing but separators and spaces) are not rows, and every physical line is accounted for."""
     with tempfile.TemporaryDirectory() as folder:
         raw = Path(folder) / "raw"
         (raw / "2021Q3").mkdir(parents=True)
@@ -45,14 +46,15 @@ def ingest(content: bytes) -> tuple[int, int, int]:
             0
         ]
         assert (outcome.rows_loaded, outcome.rows_quarantined) == (loaded, quarantined)
-        return outcome.rows_read, loaded, quarantined
+        assert outcome.lines_accounted()
+        return outcome.rows_read, outcome.lines_blank, loaded, quarantined
 
 
 @SETTINGS
 @given(st.binary(max_size=3000))
 def test_random_bytes_either_load_with_accounting_or_fail_with_a_file_message(content):
     try:
-        read, loaded, quarantined = ingest(b"course_id;citizen_id;paragraph;start_date\n" + content)
+        read, _, loaded, quarantined = ingest(b"course_id;citizen_id;paragraph;start_date\n" + content)
     except IngestError as error:
         assert "851_courses.csv: " in str(error)
         return
@@ -71,8 +73,8 @@ def test_every_row_of_any_quoted_csv_is_loaded_or_quarantined(rows, delimiter, e
     writer.writerow(HEADER)
     writer.writerows(rows)
     content = buffer.getvalue().encode(encoding, errors="replace")
-    read, loaded, quarantined = ingest(content)
-    assert read == len(rows)
+    read, blank, loaded, quarantined = ingest(content)
+    assert read + blank == len(rows)
     assert loaded + quarantined == read
 
 
@@ -83,5 +85,5 @@ def test_ragged_lines_are_quarantined_not_dropped(cells):
     # A blank line is no row (CSV readers skip it), so the ragged line always has something on it.
     ragged = ";".join(c.replace("\n", " ").replace("\r", " ").replace('"', "") for c in cells) + "x"
     content = "\n".join([";".join(HEADER), good, ragged, good.replace("c1", "c2")]) + "\n"
-    read, loaded, quarantined = ingest(content.encode())
+    read, _, loaded, quarantined = ingest(content.encode())
     assert read == 3 and loaded + quarantined == 3 and loaded >= 2

@@ -112,7 +112,7 @@ BAD_COURSES = [
     ("c2,K-2,X,82a,open,group,1850,2021-04-01,,", "birth_year", "1850", "plausible birth year"),
     ("c2,310290-1234,X,82a,open,group,,2021-04-01,,", "citizen_id", None, "not a valid CPR number"),
     ("c2,12345,X,82a,open,group,,2021-04-01,,", "citizen_id", None, "not a valid CPR number"),
-    ("010190-1234,K-2,X,82a,open,group,1980,2021-04-01,,", "course_id", None, "id must never be a CPR"),
+    ("010190-1234,K-2,X,82a,open,group,1980,2021-04-01,,", "course_id", None, "belongs in the citizen column only"),
 ]
 
 
@@ -279,7 +279,7 @@ def test_every_code_of_the_contract_is_its_own_normal_form():
     [
         ("851_kurser.csv", "x\n", "2021Q3/851_kurser.csv: unknown table 'kurser'"),
         ("aalborg_courses.csv", "x\n", "2021Q3/aalborg_courses.csv: the file name must be"),
-        ("851_courses.xls", "x\n", "2021Q3/851_courses.xls: not a CSV or Excel file"),
+        ("851_courses.xls", "x\n", "2021Q3/851_courses.xls: old Excel format: save it as .xlsx"),
         (
             "851_courses.csv",
             "citizen_id;paragraph;start_date\nK-1;82a;2021-01-01\n",
@@ -332,7 +332,7 @@ def test_every_quarantine_reason_reads_in_danish_too(tmp_path):
         "not_integer",
         "implausible_birth_year",
         "not_cpr",
-        "id_is_cpr",
+        "holds_cpr",
         "exact_duplicate",
         "malformed_line",
     }

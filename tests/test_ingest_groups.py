@@ -82,7 +82,7 @@ def test_files_read_together_give_what_each_gives_alone(tmp_path):
     assert ("2021Q1/101_courses.csv", 5, "exact_duplicate") in quarantined
     assert ("2021Q1/161_courses.csv", 3, "not_date") in quarantined
     assert ("2021Q1/163_milestones.csv", 3, "malformed_line") in quarantined
-    assert ("2021Q1/167_courses.csv", 4, "malformed_line") in quarantined
+    assert ("2021Q1/167_courses.csv", 5, "malformed_line") in quarantined  # after a cell over two lines
     assert ("2021Q1/169_courses.csv", 3, "malformed_line") in quarantined
     log = {row[0]: row[3:8] for row in together["ingest_log"]}
     assert log["2021Q1/151_courses.csv"] == ("windows-1252", ";", 2, 1, 1)

@@ -166,7 +166,7 @@ def test_every_run_writes_a_data_quality_report_per_delivery(workspace):
     assert report.startswith("# Datakvalitet: leverancen 2021Q3")
     # 2021Q3 re-delivers c1 (ended now) and adds a services file with one bad CPR number.
     assert "| forløb | 1 | 1 | 1 | 0 | 0 | 1 | 0 | 1 | 0 |" in report
-    assert "| visiterede indsatser | citizen_id | ikke et gyldigt CPR-nummer" in report
+    assert "| visiterede indsatser | cpr (citizen_id) | ikke et gyldigt CPR-nummer" in report
     assert (tmp_path / "results" / "data_quality" / "2021Q2.md").exists()
 
 

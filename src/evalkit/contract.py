@@ -40,6 +40,7 @@ class Column:
     required: bool = False  # the cell must not be empty (the column must then be in the header too)
     aliases: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
+    maximum: float | None = None  # a number above it cannot be right: quarantined as implausible
 
     @property
     def warehouse_name(self) -> str:
@@ -69,8 +70,27 @@ class Table:
         return ("kommunekode",) + tuple(self.column(k).warehouse_name for k in self.key)
 
 
-def _col(name: str, kind: str, *aliases: str, required: bool = False, codes: tuple[str, ...] = ()) -> Column:
-    return Column(name=name, kind=kind, required=required, aliases=aliases, codes=codes)
+def _col(
+    name: str,
+    kind: str,
+    *aliases: str,
+    required: bool = False,
+    codes: tuple[str, ...] = (),
+    maximum: float | None = None,
+) -> Column:
+    return Column(name=name, kind=kind, required=required, aliases=aliases, codes=codes, maximum=maximum)
+
+
+# Plausibility bounds (a number past one is quarantined): a week has 168 hours; no citizen's service costs more
+# than DKK 50 million a year; a municipality's month of housing support or an offer's month of staff hours stays
+# below a million hours, its citizens below a million (Copenhagen has 650,000 inhabitants) and its amount below
+# DKK 10 billion; an hour of staff time costs less than DKK 10,000.
+WEEK_HOURS = 168
+ANNUAL_COST_DKK = 50_000_000
+MONTH_HOURS = 1_000_000
+CITIZENS = 1_000_000
+MONTH_AMOUNT_DKK = 10_000_000_000
+HOURLY_COST_DKK = 10_000
 
 
 COURSE_PARAGRAPHS = ("82a", "82b")
@@ -111,8 +131,8 @@ TABLES: dict[str, Table] = {
                 _col("paragraph", PARAGRAPH, "paragraf", required=True),
                 _col("start_date", DATE, "startdato", required=True),
                 _col("end_date", DATE, "slutdato"),
-                _col("hours_per_week", DECIMAL, "timer_pr_uge"),
-                _col("annual_cost_dkk", DECIMAL, "aarlig_udgift"),
+                _col("hours_per_week", DECIMAL, "timer_pr_uge", maximum=WEEK_HOURS),
+                _col("annual_cost_dkk", DECIMAL, "aarlig_udgift", maximum=ANNUAL_COST_DKK),
             ),
         ),
         Table(
@@ -122,8 +142,8 @@ TABLES: dict[str, Table] = {
             columns=(
                 _col("course_id", IDENT, "forloeb_id", required=True),
                 _col("shadow_paragraph", PARAGRAPH, "skyggeparagraf", "skygge_paragraf", required=True),
-                _col("shadow_hours_per_week", DECIMAL, "skygge_timer_pr_uge"),
-                _col("shadow_annual_cost_dkk", DECIMAL, "skygge_aarlig_udgift"),
+                _col("shadow_hours_per_week", DECIMAL, "skygge_timer_pr_uge", maximum=WEEK_HOURS),
+                _col("shadow_annual_cost_dkk", DECIMAL, "skygge_aarlig_udgift", maximum=ANNUAL_COST_DKK),
             ),
         ),
         Table(
@@ -143,9 +163,9 @@ TABLES: dict[str, Table] = {
             key=("month",),
             columns=(
                 _col("month", MONTH, "maaned", required=True),
-                _col("hours", DECIMAL, "timer"),
-                _col("citizens", INTEGER, "borgere", "antal_cpr"),
-                _col("amount_dkk", DECIMAL, "beloeb", "afregnet_beloeb"),
+                _col("hours", DECIMAL, "timer", maximum=MONTH_HOURS),
+                _col("citizens", INTEGER, "borgere", "antal_cpr", maximum=CITIZENS),
+                _col("amount_dkk", DECIMAL, "beloeb", "afregnet_beloeb", maximum=MONTH_AMOUNT_DKK),
             ),
         ),
         Table(
@@ -166,8 +186,8 @@ TABLES: dict[str, Table] = {
             columns=(
                 _col("offer", IDENT, "tilbud", required=True),
                 _col("month", MONTH, "maaned", required=True),
-                _col("hours", DECIMAL, "timer", required=True),
-                _col("hourly_cost_dkk", DECIMAL, "timepris", required=True),
+                _col("hours", DECIMAL, "timer", required=True, maximum=MONTH_HOURS),
+                _col("hourly_cost_dkk", DECIMAL, "timepris", required=True, maximum=HOURLY_COST_DKK),
             ),
         ),
     )
@@ -220,6 +240,9 @@ INGEST_LOG_COLUMNS = (
     ("rows_loaded", "BIGINT"),
     ("rows_quarantined", "BIGINT"),
     ("ignored_columns", "VARCHAR"),
+    ("lines", "BIGINT"),
+    ("lines_blank", "BIGINT"),
+    ("lines_in_cells", "BIGINT"),
 )
 
 QUARANTINE_COLUMNS = (

@@ -14,6 +14,7 @@ import itertools
 import os
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
@@ -59,17 +60,23 @@ def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def connect(database: str = ":memory:", resources: Resources = DEFAULT_RESOURCES) -> duckdb.DuckDBPyConnection:
-    """A connection with the job's threads and memory cap. An in-memory database spills to a folder of its own
-    under the system's temporary folder (DuckDB's default, `.tmp` in the working directory, would be inside the
-    project); DuckDB creates it only when it spills and removes it on close. A database file spills next to
-    itself."""
+def connect(
+    database: str = ":memory:", resources: Resources = DEFAULT_RESOURCES, temp_directory: Path | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A connection with the job's threads and memory cap. An in-memory database spills to `temp_directory`, or
+    to a folder of its own under the system's temporary folder (DuckDB's default, `.tmp` in the working
+    directory, would be inside the project); DuckDB creates it only when it spills and removes it on close. A
+    database file spills next to itself."""
     con = duckdb.connect(database)
     if resources.memory_limit:
         con.execute(f"SET memory_limit = {sql_literal(resources.memory_limit)}")
     if resources.threads:
         con.execute(f"SET threads = {int(resources.threads)}")
     if database == ":memory:":
-        spill = os.path.join(tempfile.gettempdir(), f"evalkit-duckdb-{os.getpid()}-{next(_numbers)}")
+        spill = (
+            str(temp_directory)
+            if temp_directory
+            else os.path.join(tempfile.gettempdir(), f"evalkit-duckdb-{os.getpid()}-{next(_numbers)}")
+        )
         con.execute(f"SET temp_directory = {sql_literal(spill)}")
     return con

@@ -25,7 +25,8 @@ def ingest_quarter(
     a half-ingested quarter would silently drop a municipality's numbers.
     """
     deliveries = quarter_deliveries(raw_dir, quarter)
-    session = Session(key, resources)
+    # temporary files in the processed folder (out_dir is <processed>/quarters/<quarter>), not in a shared /tmp
+    session = Session(key, resources, scratch_root=out_dir.parent.parent / ".tmp")
     try:
         outcomes, problems = ingest_files(session, deliveries)
         if problems:

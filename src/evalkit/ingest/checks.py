@@ -55,6 +55,13 @@ CREATE OR REPLACE TEMP MACRO is_cpr(v) AS cpr_birth(v) IS NOT NULL;
 -- year without one (docs/warehouse.md says why).
 CREATE OR REPLACE TEMP MACRO whole_years(born, on_day) AS year(on_day) - year(born)
     - CASE WHEN month(on_day) * 100 + day(on_day) < month(born) * 100 + day(born) THEN 1 ELSE 0 END;
+-- Anywhere in a cell (`K-0101901234`, `0101901234_1`, a note, a number): a CPR-shaped run with a real date.
+CREATE OR REPLACE TEMP MACRO holds_cpr(v) AS length(v) >= 10 AND regexp_matches(v, '"""
+    + CPR_PATTERN
+    + r"""')
+    AND list_bool_or(list_transform(regexp_extract_all(v, '"""
+    + CPR_PATTERN
+    + r"""'), lambda x: is_cpr(x)));
 -- Without a '-' only the last format can match (the others' '-' is literal): most dates skip two attempts.
 CREATE OR REPLACE TEMP MACRO parse_date(v) AS CAST(CASE WHEN contains(v, '-') THEN COALESCE(
     try_strptime(v, '%Y-%m-%d'), try_strptime(v, '%d-%m-%Y'), try_strptime(v, '%d.%m.%Y'))
@@ -80,6 +87,49 @@ def _cpr_birth(name: str) -> str:
     return f"cpr_birth_{name}"
 
 
+# What a CPR number is typed or pasted with around and between its digits: spaces, tabs, a byte order mark,
+# non-breaking spaces, and any dash (Word and Outlook turn '-' into an en dash).
+_CPR_SPACE = r"\s\x{a0}\x{feff}"
+_CPR_PUNCTUATION = _CPR_SPACE + r"\-\x{2010}-\x{2015}\x{2212}"
+
+
+def _citizen_cell(cell: str) -> str:
+    """A citizen cell without what surrounds its value; most cells have nothing around them."""
+    return (
+        f"CASE WHEN regexp_matches({cell}, '^[{_CPR_SPACE}]|[{_CPR_SPACE}]$') "
+        f"THEN regexp_replace({cell}, '^[{_CPR_SPACE}]+|[{_CPR_SPACE}]+$', '', 'g') ELSE {cell} END"
+    )
+
+
+def _citizen_digits(v: str) -> str:
+    """The digits of a citizen cell that holds nothing but digits and what is typed between them, else NULL."""
+    return (
+        f"CASE WHEN regexp_full_match({v}, '[0-9][0-9{_CPR_PUNCTUATION}]*') "
+        f"THEN regexp_replace({v}, '[^0-9]', '', 'g') END"
+    )
+
+
+def _thousands_shape(v: str) -> str:
+    """Whether a cell reads as a whole number with dots grouping thousands, or as a decimal point."""
+    return f"(contains({v}, '.') AND regexp_full_match({v}, '-?[0-9]{{1,3}}(\\.[0-9]{{3}})+'))"
+
+
+def decimal_evidence_select(table: Table, source: str) -> str | None:
+    """SELECT file_no, decimal_comma, decimal_point: whether any decimal cell of the file has a comma, or a dot
+    that cannot group thousands. None for a table without decimal columns."""
+    decimals = [_cell(c.name) for c in table.columns if c.kind == DECIMAL]
+    if not decimals:
+        return None
+    cells = ", ".join(f"trim({c.name}) AS {_cell(c.name)}" for c in table.columns if c.kind == DECIMAL)
+    comma = " OR ".join(f"contains({c}, ',')" for c in decimals)
+    point = " OR ".join(
+        f"(contains({c}, '.') AND NOT contains({c}, ',') AND NOT {_thousands_shape(c)})" for c in decimals
+    )
+    return f"""SELECT file_no, coalesce(bool_or({comma}), false) AS decimal_comma,
+                      coalesce(bool_or({point}), false) AS decimal_point
+               FROM (SELECT file_no, {cells} FROM {source}) GROUP BY file_no"""
+
+
 def _parsed(column: Column) -> str:
     """SQL for the column's parsed value from its trimmed cell."""
     v = _cell(column.name)
@@ -87,10 +137,7 @@ def _parsed(column: Column) -> str:
         return v
     if column.kind == CITIZEN:
         # The text that is hashed: a CPR number as its ten digits, an already pseudonymised key as delivered.
-        return (
-            f"CASE WHEN regexp_full_match({v}, '[0-9][0-9 -]*') "
-            f"THEN regexp_replace({v}, '[^0-9]', '', 'g') ELSE {v} END"
-        )
+        return f"coalesce({_citizen_digits(v)}, {v})"
     if column.kind == CODE:
         # most cells hold a code exactly, and a code is its own normal form (lower case, no '§', space or '-')
         codes = ", ".join(f"'{c}'" for c in column.codes)
@@ -105,7 +152,13 @@ def _parsed(column: Column) -> str:
             f"THEN CAST(try_strptime({v} || '-01', '%Y-%m-%d') AS DATE) END"
         )
     if column.kind == DECIMAL:
-        return f"parse_decimal({v})"
+        # `125.000`: thousands where the file writes decimal commas, a decimal point where it writes points,
+        # else NULL (ambiguous)
+        return (
+            f"CASE WHEN {_thousands_shape(v)} THEN CASE WHEN decimal_comma AND NOT decimal_point "
+            f"THEN TRY_CAST(replace({v}, '.', '') AS DOUBLE) WHEN decimal_point AND NOT decimal_comma "
+            f"THEN parse_decimal({v}) END ELSE parse_decimal({v}) END"
+        )
     if column.kind == INTEGER:
         return f"TRY_CAST(regexp_replace({v}, '\\s', '', 'g') AS INTEGER)"
     raise ValueError(f"unknown column kind {column.kind!r}")
@@ -124,13 +177,19 @@ class Check:
         return f"coalesce({self.condition}, false)"
 
     def problem(self) -> str:
-        value = "NULL" if self.column.kind == CITIZEN else _safe_value(_cell(self.column.name))
+        shown = self.column.kind != CITIZEN and self.code != "holds_cpr"
+        value = _safe_value(_cell(self.column.name)) if shown else "NULL"
         params = {name: f"'{text}'" for name, text in self.params}
         return (
             f"CASE WHEN {self.failed()} THEN {{'column_name': '{self.column.name}', 'value': {value}, "
             f"'reason_code': '{self.code}', 'reason': {sql_reason(self.code, 'en', **params)}, "
             f"'reason_da': {sql_reason(self.code, 'da', **params)}}} END"
         )
+
+
+# Kinds whose other checks could let a CPR number through; a code, date or month holding one fails its own check
+# (its value shown only where it holds no CPR-shaped run).
+_MAY_HOLD_CPR = (TEXT, IDENT, PARAGRAPH, DECIMAL, INTEGER)
 
 
 def _column_problems(column: Column) -> list[Check]:
@@ -142,13 +201,13 @@ def _column_problems(column: Column) -> list[Check]:
         problems.append(
             Check(
                 column,
-                f"regexp_full_match({v}, '[0-9][0-9 -]*') AND {_cpr_birth(column.name)} IS NULL",
+                f"{_citizen_digits(v)} IS NOT NULL AND {_cpr_birth(column.name)} IS NULL",
                 "not_cpr",
             )
         )
-    elif column.kind == IDENT:
-        problems.append(Check(column, f"is_cpr({v})", "id_is_cpr"))
-    elif column.kind == CODE:
+    elif column.kind in _MAY_HOLD_CPR:
+        problems.append(Check(column, f"holds_cpr({v})", "holds_cpr"))
+    if column.kind == CODE:
         codes = ", ".join(f"'{c}'" for c in column.codes)
         problems.append(
             Check(
@@ -170,8 +229,17 @@ def _column_problems(column: Column) -> list[Check]:
         problems.append(Check(column, f"{v} IS NOT NULL AND {p} IS NULL", "not_month"))
     elif column.kind in (DECIMAL, INTEGER):
         code = "not_decimal" if column.kind == DECIMAL else "not_integer"
-        problems.append(Check(column, f"{v} IS NOT NULL AND ({p} IS NULL OR NOT isfinite({p}))", code))
+        unreadable = f"{v} IS NOT NULL AND ({p} IS NULL OR NOT isfinite({p}))"
+        if column.kind == DECIMAL:
+            problems.append(Check(column, f"{_thousands_shape(v)} AND {p} IS NULL", "ambiguous_number"))
+            unreadable += f" AND NOT {_thousands_shape(v)}"
+        problems.append(Check(column, unreadable, code))
         problems.append(Check(column, f"{p} < 0", "negative"))
+        if column.maximum is not None:
+            bound = f"{column.maximum:,.0f}".replace(",", ".")  # shown the Danish way, as the files write it
+            problems.append(
+                Check(column, f"isfinite({p}) AND {p} > {column.maximum}", "implausible_number", (("maximum", bound),))
+            )
     return problems
 
 
@@ -204,14 +272,24 @@ def _table_problems(table: Table) -> list[Check]:
 def _parsed_rows(table: Table, present: set[str], source: str) -> str:
     """CTEs `cells` (trimmed text, NULL for empty or absent columns) and `parsed` over the rows of `source`."""
     cells = [
-        f"NULLIF(trim({c.name}), '') AS {_cell(c.name)}" if c.name in present else f"NULL::VARCHAR AS {_cell(c.name)}"
+        f"NULLIF({_citizen_cell(c.name) if c.kind == CITIZEN else f'trim({c.name})'}, '') AS {_cell(c.name)}"
+        if c.name in present
+        else f"NULL::VARCHAR AS {_cell(c.name)}"
         for c in table.columns
     ]
     parsed = [f"{_parsed(c)} AS {c.name}" for c in table.columns]
     # computed once per row, for both the CPR check and the birth year
-    parsed += [f"cpr_birth({_cell(c.name)}) AS {_cpr_birth(c.name)}" for c in table.columns if c.kind == CITIZEN]
+    parsed += [
+        f"cpr_birth({_citizen_digits(_cell(c.name))}) AS {_cpr_birth(c.name)}"
+        for c in table.columns
+        if c.kind == CITIZEN
+    ]
+    evidence = ""
+    if any(c.kind == DECIMAL for c in table.columns):
+        cells += ["decimal_comma", "decimal_point"]
+        evidence = " LEFT JOIN decimal_evidence USING (file_no)"
     return f"""
-        WITH cells AS (SELECT file_no, line, {", ".join(cells)} FROM {source}),
+        WITH cells AS (SELECT file_no, line, {", ".join(cells)} FROM {source}{evidence}),
         parsed AS (SELECT file_no, line, {", ".join(_cell(c.name) for c in table.columns)}, {", ".join(parsed)}
                    FROM cells)
     """

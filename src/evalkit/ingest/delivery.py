@@ -37,12 +37,20 @@ class Delivery:
 
 
 def is_ignorable(path: Path) -> bool:
-    return path.name.startswith((".", "~$")) or path.suffix.lower() in _IGNORED_SUFFIXES
+    """Hidden and Office lock files and notes; a `.txt` named like a data file is a CSV saved under that name."""
+    if path.name.startswith((".", "~$")):
+        return True
+    return path.suffix.lower() in _IGNORED_SUFFIXES and not contract.FILE_PATTERN.match(path.stem.lower())
 
 
 def classify(path: Path, quarter: str, display: str) -> Delivery:
     """Read municipality and table from `<kommunekode>_<table>.csv`, or say what is wrong with the name."""
-    if path.suffix.lower() not in DATA_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        raise FileProblem(display, "csv_as_txt", name=f"{path.stem}.csv")
+    if suffix == ".xls":
+        raise FileProblem(display, "old_excel")
+    if suffix not in DATA_SUFFIXES:
         raise FileProblem(display, "not_data_file")
     match = contract.FILE_PATTERN.match(path.stem.lower())
     if not match:

@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -69,7 +70,7 @@ def read_header(path: Path, display: str) -> Header:
     bom = head.startswith(codecs.BOM_UTF8)
     if bom:
         head = head[len(codecs.BOM_UTF8) :]
-    first = head.split(b"\n", 1)[0].rstrip(b"\r")
+    first = re.split(rb"\r\n|\r|\n", head, maxsplit=1)[0]  # a file may end its lines with a lone \r
     if not first.strip():
         raise FileProblem(display, "empty")
     try:
@@ -108,29 +109,74 @@ def surely_not_utf8(path: Path, delimiter: str, width: int) -> bool:
     return False
 
 
-def _cp1252_as_utf8(path: Path) -> Iterator[bytes]:
-    decoder = codecs.getincrementaldecoder(WINDOWS_1252)(errors="evalkit_cp1252")
+def _line_as_utf8(line: bytes) -> bytes:
+    try:
+        line.decode(UTF8)
+        return line
+    except UnicodeDecodeError:
+        return line.decode(WINDOWS_1252, errors="evalkit_cp1252").encode(UTF8)
+
+
+def _lines_as_utf8(path: Path, _: frozenset[int]) -> Iterator[bytes]:
+    """The file as UTF-8 with `\n` line endings: each line kept where it is UTF-8 and decoded as Windows-1252
+    where it is not (one line pasted from another program must not turn `§` into `Â§` in all the others), and
+    `\r\n` and a lone `\r` ended as `\n` (DuckDB reads one kind of line ending per file)."""
+    rest = b""
     with open(path, "rb") as raw:
         while chunk := raw.read(_CHUNK):
-            yield decoder.decode(chunk).encode(UTF8)
-    yield decoder.decode(b"", final=True).encode(UTF8)
+            chunk = rest + chunk
+            # a chunk ending in `\r` may be half of a `\r\n`: keep it for the next
+            cut = chunk.rfind(b"\n") + 1 if not chunk.endswith(b"\r") else len(chunk) - 1
+            chunk, rest = chunk[:cut], chunk[cut:]
+            yield _normalised(chunk)
+    yield _normalised(rest)
 
 
-def _xlsx_rows(path: Path) -> Iterator[list[str]]:
-    """The first sheet's rows as text cells; wholly empty rows (Excel's formatted blanks) are left out."""
+# A two-byte UTF-8 sequence (Danish letters, `§`, `é`); Windows-1252 text almost never has one.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]")
+
+
+def _normalised(chunk: bytes) -> bytes:
+    chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    try:
+        chunk.decode(UTF8)
+        return chunk
+    except UnicodeDecodeError:
+        pass
+    if not _UTF8_SEQUENCE.search(chunk):  # no line is UTF-8 beyond ASCII: all of it is Windows-1252
+        return chunk.decode(WINDOWS_1252, errors="evalkit_cp1252").encode(UTF8)
+    return b"\n".join(_line_as_utf8(line) for line in chunk.split(b"\n"))
+
+
+def mixed_line_endings(path: Path) -> bool:
+    """Whether the file ends its lines in more than one way (`\r\n`, `\n`, a lone `\r`)."""
+    data = path.read_bytes()
+    returns = data.count(b"\r")
+    if not returns:
+        return False
+    both = data.count(b"\r\n")
+    return returns != both or data.count(b"\n") != both
+
+
+def _xlsx_rows(path: Path, ten_digits: frozenset[int] = frozenset()) -> Iterator[list[str]]:
+    """The first sheet's rows as text cells; wholly empty rows (Excel's formatted blanks) are left out. A number
+    of nine digits in a column at one of the `ten_digits` positions (a CPR number Excel took for a number, losing
+    its leading zero) gets the zero back."""
     import openpyxl  # only needed for workbooks
 
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         for row in workbook.worksheets[0].iter_rows(values_only=True):
-            cells = [_xlsx_text(value) for value in row]
+            cells = [_xlsx_text(value, index in ten_digits) for index, value in enumerate(row)]
             if any(cells):
                 yield cells
     finally:
         workbook.close()
 
 
-def _xlsx_text(value: object) -> str:
+def _xlsx_text(value: object, ten_digits: bool = False) -> str:
+    if ten_digits and isinstance(value, int | float) and value == int(value) and 10**8 <= value < 10**9:
+        return f"{int(value):010d}"
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -152,10 +198,10 @@ def _xlsx_header(path: Path, display: str) -> tuple[str, ...]:
     return tuple(first)
 
 
-def _xlsx_as_csv(path: Path) -> Iterator[bytes]:
+def _xlsx_as_csv(path: Path, ten_digits: frozenset[int]) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    for index, row in enumerate(_xlsx_rows(path)):
+    for index, row in enumerate(_xlsx_rows(path, ten_digits)):
         writer.writerow(row)
         if index % 1000 == 999:
             yield buffer.getvalue().encode(UTF8)
@@ -164,10 +210,11 @@ def _xlsx_as_csv(path: Path) -> Iterator[bytes]:
     yield buffer.getvalue().encode(UTF8)
 
 
-def _pump(chunks: Iterator[bytes], fifo: str, failure: list[BaseException]) -> None:
+def _pump(chunks: Iterator[bytes], fifo: str, failure: list[BaseException], copy: list[bytes]) -> None:
     try:
         with open(fifo, "wb") as out:
             for chunk in chunks:
+                copy.append(chunk)
                 out.write(chunk)
     except BrokenPipeError:
         pass  # the reader stopped early; its own error is what matters
@@ -175,29 +222,41 @@ def _pump(chunks: Iterator[bytes], fifo: str, failure: list[BaseException]) -> N
         failure.append(error)
 
 
-_CONVERTERS = {WINDOWS_1252: _cp1252_as_utf8, XLSX: _xlsx_as_csv}
+_CONVERTERS = {WINDOWS_1252: _lines_as_utf8, XLSX: _xlsx_as_csv}
 
 
 @contextlib.contextmanager
-def utf8_sources(files: list[tuple[Path, str]]) -> Iterator[list[str]]:
-    """Paths DuckDB can read as UTF-8 CSV, one for each (file, encoding): the file itself, or a named pipe fed with
-    its converted bytes. The pipes of one call share a private folder."""
-    converted = [index for index, (_, encoding) in enumerate(files) if encoding in _CONVERTERS]
+def utf8_sources(
+    files: list[tuple[Path, str, frozenset[int]]], scratch: Path
+) -> Iterator[tuple[list[str], dict[int, list[bytes]]]]:
+    """Paths DuckDB can read as UTF-8 CSV with one kind of line ending, one for each (file, encoding, positions of
+    its citizen columns): the file itself, or a named pipe fed with
+    its converted bytes; and, for each converted file, its index and the bytes the pipe gave (in memory, whole
+    once the context ends), for the line count. The pipes of one call share a folder in the job's private
+    `scratch` folder."""
+    converters = {
+        index: _CONVERTERS.get(encoding) or (_lines_as_utf8 if mixed_line_endings(path) else None)
+        for index, (path, encoding, _) in enumerate(files)
+    }
+    converted = [index for index, converter in converters.items() if converter]
+    copies: dict[int, list[bytes]] = {index: [] for index in converted}
     if not converted:
-        yield [str(path) for path, _ in files]
+        yield [str(path) for path, *_ in files], copies
         return
-    folder = tempfile.mkdtemp(prefix="evalkit-")
-    sources, pumps, failure = [str(path) for path, _ in files], [], []
+    folder = tempfile.mkdtemp(prefix="pipes-", dir=scratch)
+    sources, pumps, failure = [str(path) for path, *_ in files], [], []
     try:
         for index in converted:
-            path, encoding = files[index]
+            path, _, ten_digits = files[index]
             fifo = os.path.join(folder, f"converted-{index}.csv")
             os.mkfifo(fifo, 0o600)
             sources[index] = fifo
-            pump = threading.Thread(target=_pump, args=(_CONVERTERS[encoding](path), fifo, failure), daemon=True)
+            pump = threading.Thread(
+                target=_pump, args=(converters[index](path, ten_digits), fifo, failure, copies[index]), daemon=True
+            )
             pump.start()
             pumps.append((pump, fifo))
-        yield sources
+        yield sources, copies
     finally:
         # A writer may still wait for, or write to, a reader that gave up: open the pipe's read end ourselves
         # and close it, so the writer fails with a broken pipe and ends.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from evalkit import contract
 from evalkit.duck import sql_literal
 
 LANGUAGES = ("da", "en")
@@ -15,9 +16,11 @@ REASONS: dict[str, tuple[str, str]] = {
         "ikke et gyldigt CPR-nummer: forventede DDMMÅÅ-LLLL eller DDMMÅÅLLLL med en rigtig dato i de første seks "
         "cifre (en værdi med bogstaver opfattes som en allerede pseudonymiseret nøgle)",
     ),
-    "id_is_cpr": (
-        "looks like a CPR number; an id must never be a CPR number",
-        "ligner et CPR-nummer; et id må aldrig være et CPR-nummer",
+    "holds_cpr": (
+        "holds what looks like a CPR number; a CPR number belongs in the citizen column only (the value is not "
+        "shown, so that it never leaves the delivery)",
+        "indeholder noget, der ligner et CPR-nummer; et CPR-nummer hører kun hjemme i borgerkolonnen (værdien vises "
+        "ikke, så den aldrig forlader leverancen)",
     ),
     "unknown_code": ("unknown code: expected one of {codes}", "ukendt kode: forventede en af {codes}"),
     "not_date": (
@@ -28,6 +31,16 @@ REASONS: dict[str, tuple[str, str]] = {
     "not_decimal": ("not a number (decimal comma or point)", "ikke et tal (decimalkomma eller -punktum)"),
     "not_integer": ("not a whole number", "ikke et helt tal"),
     "negative": ("must not be negative", "må ikke være negativ"),
+    "implausible_number": (
+        "more than {maximum}, which cannot be right here",
+        "mere end {maximum}, hvilket ikke kan passe her",
+    ),
+    "ambiguous_number": (
+        "a dot before three digits can be a decimal point or Danish thousands, and the file's other numbers do not "
+        "tell which: write 125000 for a hundred and twenty-five thousand, or 125,5 with a decimal comma",
+        "et punktum før tre cifre kan være decimaltegn eller tusindtalsskilletegn, og filens andre tal afgør det "
+        "ikke: skriv 125000 for et hundrede femogtyve tusind eller 125,5 med decimalkomma",
+    ),
     "end_before_start": ("end_date is before start_date", "slutdatoen ligger før startdatoen"),
     "end_reason_mismatch": (
         "end_reason must be given exactly when end_date is",
@@ -52,6 +65,14 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
         "not a CSV or Excel file: expected <kommunekode>_<table>.csv (or .xlsx)",
         "ikke en CSV- eller Excel-fil: forventede <kommunekode>_<tabel>.csv (eller .xlsx)",
     ),
+    "csv_as_txt": (
+        "a data file saved as .txt: if it is a CSV file, rename it to {name}",
+        "en datafil gemt som .txt: er det en CSV-fil, så omdøb den til {name}",
+    ),
+    "old_excel": (
+        "old Excel format: save it as .xlsx (Excel workbook) or as CSV",
+        "gammelt Excel-format: gem den som .xlsx (Excel-projektmappe) eller som CSV",
+    ),
     "bad_name": (
         "the file name must be <kommunekode>_<table>.csv (or .xlsx) with a three-digit municipality code, "
         "e.g. 851_courses.csv",
@@ -72,6 +93,18 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
     "empty": (
         "the file is empty or its first line is blank; expected a header row",
         "filen er tom, eller dens første linje er blank; forventede en overskriftsrække",
+    ),
+    "unclosed_quote": (
+        "line {line}: a quote opens a cell that does not close where its row ends (it runs to line {end}); close "
+        "the quote or remove it. The file is not read, so that no row inside the quoted cell is lost",
+        "linje {line}: et anførselstegn åbner en celle, der ikke lukkes, hvor rækken slutter (den løber til linje "
+        "{end}); luk anførselstegnet eller fjern det. Filen indlæses ikke, så ingen række i cellen går tabt",
+    ),
+    "lines_unreconciled": (
+        "the file's {records} records could not be matched line for line to the {parsed} rows the CSV reader "
+        "found; check its quotes and line endings",
+        "filens {records} poster kunne ikke afstemmes linje for linje med de {parsed} rækker, CSV-læseren fandt; "
+        "kontrollér anførselstegn og linjeskift",
     ),
     "not_text": (
         "is not a text CSV file (UTF-16, or a spreadsheet saved under a .csv name); save it as CSV "
@@ -118,3 +151,19 @@ def sql_reason(code: str, language: str, **sql_params: str) -> str:
         parts += [sql_literal(before), f"CAST({sql_params[name]} AS VARCHAR)"]
     parts.append(sql_literal(rest))
     return " || ".join(p for p in parts if p != "''")
+
+
+def column_label(table: str, column: str | None, language: str) -> str:
+    """A column as messages name it: in Danish the contract's Danish name first, e.g. `startdato (start_date)`."""
+    if column is None:
+        return "-"
+    known = {c.name: c for c in contract.TABLES[table].columns}
+    if language == "da" and column in known and known[column].aliases:
+        return f"{known[column].aliases[0]} ({column})"
+    return column
+
+
+def example_line(line: int, value: str | None, language: str) -> str:
+    """A quarantined line with its value (never a CPR number: the quarantine holds none), e.g. `linje 3 ('82z')`."""
+    shown = ("linje {line}" if language == "da" else "line {line}").format(line=line)
+    return f"{shown} ({value!r})" if value is not None else shown

@@ -21,20 +21,21 @@ from evalkit.contract import QUARANTINE
 
 from .delivery import classify, is_ignorable, scrub, second_files
 from .dialect import FileProblem
+from .messages import column_label, example_line
 from .session import Session
 from .staging import ingest_file
 
 CLEAN, QUARANTINED, UNUSABLE = 0, 1, 2
-EXAMPLES = 3  # example lines shown per problem
+SHOWN = 10  # lines the text report shows per problem; the JSON lists them all
 
 TEXT = {
     "da": {
         "file": "{file} ({table}, kommune {kommunekode})",
         "counts": "  {read} {read_word} læst: {loaded} kan indlæses, {quarantined} vil blive sat i karantæne.",
         "problem": "  - {column}: {reason} — {rows} {row_word}, fx {examples}",
+        "more": " … og {n} flere",
         "row": "række",
         "rows": "rækker",
-        "line": "linje {line}",
         "unusable": "{file}: KAN IKKE BRUGES: {problem}",
         "summary": "{files} {file_word} kontrolleret: {clean} uden fejl, {quarantined} med rækker til karantæne, "
         "{unusable} kan ikke bruges.",
@@ -47,9 +48,9 @@ TEXT = {
         "file": "{file} ({table}, municipality {kommunekode})",
         "counts": "  {read} {read_word} read: {loaded} would load, {quarantined} would be quarantined.",
         "problem": "  - {column}: {reason} — {rows} {row_word}, e.g. {examples}",
+        "more": " … and {n} more",
         "row": "row",
         "rows": "rows",
-        "line": "line {line}",
         "unusable": "{file}: CANNOT BE USED: {problem}",
         "summary": "{files} {file_word} checked: {clean} clean, {quarantined} with rows to quarantine, "
         "{unusable} unusable.",
@@ -70,7 +71,7 @@ class Problem:
     reason_code: str
     reason: str
     rows: int
-    examples: list[dict] = field(default_factory=list)  # {"line": n, "value": v or None}
+    examples: list[dict] = field(default_factory=list)  # every line: {"line": n, "value": v or None}
 
 
 @dataclass
@@ -111,7 +112,7 @@ def _problems(session: Session, display: str, language: str) -> list[Problem]:
     grouped = session.con.execute(
         f"""
         SELECT column_name, reason_code, min({reason_column}) AS reason, count(DISTINCT source_line) AS n,
-               list({{'line': source_line, 'value': value}} ORDER BY source_line)[1:{EXAMPLES}] AS examples
+               list({{'line': source_line, 'value': value}} ORDER BY source_line) AS examples
         FROM {QUARANTINE} WHERE source_file = $file
         GROUP BY column_name, reason_code ORDER BY min(source_line)
         """,
@@ -159,23 +160,8 @@ def validate_paths(paths: list[Path], language: str = "da") -> tuple[list[FileRe
     return reports, missing
 
 
-def _column_label(table: str, column: str | None, language: str) -> str:
-    """In Danish the contract's Danish name first, e.g. `startdato (start_date)`."""
-    if column is None:
-        return "-"
-    known = {c.name: c for c in contract.TABLES[table].columns}
-    if language == "da" and column in known and known[column].aliases:
-        return f"{known[column].aliases[0]} ({column})"
-    return column
-
-
 def _unusable(problem: FileProblem, language: str) -> FileReport:
     return FileReport(problem.path, UNUSABLE, error=scrub(problem.problem(language)))
-
-
-def _example(text: dict, example: dict) -> str:
-    shown = text["line"].format(line=example["line"])
-    return f"{shown} ({example['value']!r})" if example["value"] is not None else shown
 
 
 def render(reports: list[FileReport], missing: list[str], language: str) -> str:
@@ -198,12 +184,13 @@ def render(reports: list[FileReport], missing: list[str], language: str) -> str:
         for problem in report.problems:
             lines.append(
                 text["problem"].format(
-                    column=_column_label(report.table, problem.column, language),
+                    column=column_label(report.table, problem.column, language),
                     reason=problem.reason,
                     rows=problem.rows,
                     row_word=text["row"] if problem.rows == 1 else text["rows"],
-                    examples=", ".join(_example(text, e) for e in problem.examples),
+                    examples=", ".join(example_line(e["line"], e["value"], language) for e in problem.examples[:SHOWN]),
                 )
+                + (text["more"].format(n=len(problem.examples) - SHOWN) if len(problem.examples) > SHOWN else "")
             )
     count = len(reports)
     lines.append(

@@ -4,14 +4,18 @@ number of columns in one scan, each file's cells mapped from its own column posi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
+import numpy as np
+import pyarrow as pa
 
 from .. import contract
 from ..contract import Table
 from ..duck import sql_literal
 from .delivery import Delivery, scrub
 from .dialect import WINDOWS_1252, XLSX, FileProblem, Header, read_header, surely_not_utf8, utf8_sources
+from .lines import count_lines
 
 
 def _column_map(delivery: Delivery, names: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -48,6 +52,7 @@ class _Scanned:
     rejected: int = 0
     bad_encoding: bool = False
     first_row: int = 0  # rowid of the source's first parsed row in the scan's table
+    rejects: tuple[tuple[int, str], ...] = ()  # (DuckDB's line number, error) of each rejected line
 
 
 def _read_raw(
@@ -84,23 +89,94 @@ def _read_raw(
     # table created from a scan; should that ever change, stop rather than misnumber lines.
     if not all(together for *_, together in found):
         raise RuntimeError("DuckDB interleaved the rows of the files of one scan; lines cannot be numbered")
-    return {source: _Scanned(parsed, rejected, bad, first) for source, parsed, rejected, bad, first, _ in found}
+    rejects: dict[str, list[tuple[int, str]]] = {}
+    if any(rejected for _, _, rejected, *_ in found):
+        for source, line, message in con.execute(
+            """SELECT s.file_path, e.line, e.error_message
+               FROM reject_errors AS e JOIN reject_scans AS s USING (scan_id, file_id)"""
+        ).fetchall():
+            rejects.setdefault(source, []).append((line, message))
+    return {
+        source: _Scanned(parsed, rejected, bad, first, tuple(rejects.get(source, ())))
+        for source, parsed, rejected, bad, first, _ in found
+    }
+
+
+@dataclass(frozen=True)
+class _Numbered:
+    """A file's records matched to its physical lines: where the numbering of its parsed rows shifts
+    (`steps`: from the rank of a parsed row on, its line is rank + 2 + shift), which parsed rows are blank, its
+    rejected lines by their true line number, and its line accounting."""
+
+    steps: list[tuple[int, int]]
+    blank_ranks: list[int]
+    rejects: list[tuple[int, str]]
+    rows: int
+    lines: int
+    lines_blank: int
+    lines_in_cells: int
+
+
+def _number(data: bytes, delimiter: str, scanned: _Scanned, display: str) -> _Numbered:
+    """Match the scan's records of one file, in order, to the records the line count found, and refuse the
+    file where a quoted cell swallowed lines or the two do not agree."""
+    lines = count_lines(data, delimiter)
+    first, last, empty, blank = lines.first[1:], lines.last[1:], lines.empty[1:], lines.blank[1:]
+    if lines.open_quote is not None:
+        raise FileProblem(display, "unclosed_quote", line=lines.open_quote, end=lines.physical)
+    # DuckDB numbers a record by its place among the file's records and empty lines, the header being 1
+    rejected = {}
+    for line, message in scanned.rejects:
+        unit = line - 2
+        if not 0 <= unit < len(first) or empty[unit]:
+            raise FileProblem(display, "lines_unreconciled", records=len(first), parsed=scanned.parsed)
+        rejected.setdefault(unit, []).append(message)
+    spanning = [unit for unit in rejected if last[unit] > first[unit]]
+    if spanning:
+        unit = min(spanning)
+        raise FileProblem(display, "unclosed_quote", line=int(first[unit]), end=int(last[unit]))
+    taken = ~empty
+    taken[list(rejected)] = False
+    parsed = np.flatnonzero(taken)
+    if len(parsed) != scanned.parsed:
+        raise FileProblem(display, "lines_unreconciled", records=int((~empty).sum()), parsed=scanned.parsed)
+    shift = first[parsed] - np.arange(2, len(parsed) + 2)
+    changes = np.flatnonzero(np.diff(shift, prepend=0))
+    blank_ranks = np.flatnonzero(blank[parsed])
+    rows = int((~blank).sum())
+    return _Numbered(
+        steps=list(zip(changes.tolist(), shift[changes].tolist(), strict=True)),
+        blank_ranks=blank_ranks.tolist(),
+        rejects=[
+            (int(first[unit]), message)
+            for unit, messages in rejected.items()
+            if not blank[unit]
+            for message in messages
+        ],
+        rows=rows,
+        lines=lines.physical,
+        lines_blank=int(blank.sum()),
+        lines_in_cells=int((lines.last - lines.first).sum()),
+    )
 
 
 @dataclass(frozen=True)
 class _RawScan:
-    """A scan's table of raw rows: its number of columns, the contract tables of its files, any rejected line."""
+    """A scan's table of raw rows: its number of columns, the contract tables of its files, and whether any of
+    its files has rows off their plain numbering (`shifted`) or blank rows."""
 
     name: str
     width: int
     tables: frozenset[str]
-    rejects: bool
+    shifted: bool
+    blanks: bool
 
 
 @dataclass
 class Batch:
     """The scans of one `ingest_files` call, whose tables hold the raw rows until the batch is validated."""
 
+    scratch: Path
     scans: list[_RawScan] = field(default_factory=list)
 
     def next_name(self) -> str:
@@ -118,54 +194,48 @@ def _keep_scan(
     layouts: dict[str, _Layout],
     width: int,
     scanned: dict[str, _Scanned],
-) -> dict[int, int]:
+    numbered: dict[str, _Numbered],
+) -> None:
     """Record which rows of scan `name` belong to which file (the given sources, each with its contract columns
-    and first row) and the file's rejected lines, in `batch_rejects` and as slots in `rejected_lines`. Returns rows
-    read per file."""
+    and first row), where their line numbers shift, which are blank, and the files' rejected lines."""
     values = ", ".join(
         f"({sql_literal(name)}, {sql_literal(source)}, {layout.file_no}, {sql_literal(layout.delivery.table.name)}, "
         f"[{', '.join('NULL' if at is None else str(at) for at in layout.places)}]::INTEGER[], "
         f"{scanned.get(source, _Scanned()).first_row})"
         for source, layout in layouts.items()
     )
-    statements = [f"INSERT INTO batch_sources VALUES {values}"]
-    rejects = any(scanned.get(source, _Scanned()).rejected for source in layouts)
-    if rejects:
-        sources = f"(SELECT filename, file_no FROM batch_sources WHERE scan = {sql_literal(name)})"
-        # A rejected line's slot is the number of parsed rows before it: every row from that rank on is pushed
-        # one line further down.
-        statements += [
-            f"""INSERT INTO rejected_lines
-                SELECT file_no, line - 2 - (row_number() OVER (PARTITION BY file_no ORDER BY line) - 1)
-                FROM (SELECT DISTINCT s.file_path AS filename, e.line
-                      FROM reject_errors AS e JOIN reject_scans AS s USING (scan_id, file_id))
-                JOIN {sources} USING (filename)""",
-            f"""INSERT INTO batch_rejects
-                SELECT file_no, e.line, e.error_message
-                FROM reject_errors AS e JOIN reject_scans AS s USING (scan_id, file_id)
-                JOIN {sources} AS f ON f.filename = s.file_path""",
-        ]
-    con.execute(";\n".join(statements))
+    con.execute(f"INSERT INTO batch_sources VALUES {values}")
+    steps, blanks, rejects = [], [], []
+    for source, layout in layouts.items():
+        first_row, lines = scanned.get(source, _Scanned()).first_row, numbered[source]
+        steps += [(layout.file_no, first_row + rank, shift) for rank, shift in lines.steps]
+        blanks += [(layout.file_no, first_row + rank) for rank in lines.blank_ranks]
+        rejects += [(layout.file_no, line, message) for line, message in lines.rejects]
+    for table, rows in (("line_steps", steps), ("blank_rows", blanks), ("batch_rejects", rejects)):
+        if rows:
+            arrow = pa.table({f"c{i}": list(column) for i, column in enumerate(zip(*rows, strict=True))})
+            con.register("incoming", arrow)
+            con.execute(f"INSERT INTO {table} SELECT * FROM incoming")
+            con.unregister("incoming")
     tables = frozenset(layout.delivery.table.name for layout in layouts.values())
-    batch.scans.append(_RawScan(name, width, tables, rejects))
-    return {
-        layout.file_no: scanned.get(source, _Scanned()).parsed + scanned.get(source, _Scanned()).rejected
-        for source, layout in layouts.items()
-    }
+    batch.scans.append(_RawScan(name, width, tables, bool(steps), bool(blanks)))
 
 
 def raw_view(batch: Batch, table: Table) -> str:
     """SELECT file_no, line (header = line 1) and the table's contract columns, as text, from every scan of the
-    batch holding files of the table: each file's cells taken from its own positions (`places[k]` is the 1-based
-    position of the k-th contract column, NULL when the file lacks it)."""
+    batch holding files of the table, blank rows left out: each file's cells taken from its own positions
+    (`places[k]` is the 1-based position of the k-th contract column, NULL when the file lacks it)."""
     parts = []
     for scan in batch.scans:
         if table.name not in scan.tables:
             continue
-        rank = "r.rowid - s.first_row"
-        line = f"{rank} + 2"
-        if scan.rejects:
-            line += f" + (SELECT count(*) FROM rejected_lines AS j WHERE j.file_no = s.file_no AND j.slot <= {rank})"
+        line, joins, where = "r.rowid - s.first_row + 2", "", ""
+        if scan.shifted:
+            joins += " ASOF LEFT JOIN line_steps AS j ON j.file_no = s.file_no AND r.rowid >= j.from_row"
+            line += " + coalesce(j.shift, 0)"
+        if scan.blanks:
+            joins += " LEFT JOIN blank_rows AS b ON b.file_no = s.file_no AND b.row = r.rowid"
+            where = "WHERE b.row IS NULL"
         cells = ", ".join(
             f"CASE s.places[{k}] "
             + " ".join(f"WHEN {i + 1} THEN r.c{i}" for i in range(scan.width))
@@ -175,7 +245,7 @@ def raw_view(batch: Batch, table: Table) -> str:
         parts.append(
             f"""SELECT s.file_no, {line} AS line, {cells}
                 FROM {scan.name} AS r JOIN batch_sources AS s ON s.scan = {sql_literal(scan.name)}
-                    AND s.filename = r.filename AND s.table_name = {sql_literal(table.name)}"""
+                    AND s.filename = r.filename AND s.table_name = {sql_literal(table.name)}{joins} {where}"""
         )
     return "\nUNION ALL\n".join(parts)
 
@@ -188,8 +258,12 @@ class Read:
     delivery: Delivery
     encoding: str
     delimiter: str
-    rows_read: int
+    lines: _Numbered
     ignored: list[str]
+
+    @property
+    def rows_read(self) -> int:
+        return self.lines.rows
 
 
 @dataclass
@@ -208,8 +282,14 @@ class _Layout:
         where = {name: index + 1 for index, name in enumerate(self.positions)}
         return [where.get(column.name) for column in self.delivery.table.columns]
 
-    def read(self, encoding: str, rows_read: int) -> Read:
-        return Read(self.file_no, self.delivery, encoding, self.header.delimiter, rows_read, self.ignored)
+    @property
+    def citizen_positions(self) -> frozenset[int]:
+        """The 0-based positions of the file's citizen columns."""
+        citizens = {column.name for column in self.delivery.table.columns if column.kind == contract.CITIZEN}
+        return frozenset(index for index, name in enumerate(self.positions) if name in citizens)
+
+    def read(self, encoding: str, lines: _Numbered) -> Read:
+        return Read(self.file_no, self.delivery, encoding, self.header.delimiter, lines, self.ignored)
 
 
 def _layout(delivery: Delivery, file_no: int) -> _Layout:
@@ -228,13 +308,15 @@ class _Unreadable(Exception):
 
 def _read_scan(
     con: duckdb.DuckDBPyConnection, batch: Batch, group: list[tuple[_Layout, str]]
-) -> tuple[list[Read], list[tuple[_Layout, str]]]:
+) -> tuple[list[Read], list[tuple[_Layout, str]], list[FileProblem]]:
     """Read files of one separator and number of columns in one scan, each as the given encoding (converted
-    through a pipe if not UTF-8). Returns the reads, and the files found not to be UTF-8 after all, to read again
-    as Windows-1252. Raises _Unreadable when DuckDB cannot read one of the files."""
+    through a pipe if not UTF-8), and number their rows by their physical lines. Returns the reads, the files
+    found not to be UTF-8 after all (to read again as Windows-1252), and the files whose lines cannot be
+    accounted for. Raises _Unreadable when DuckDB cannot read one of the files."""
     first, name = group[0][0], batch.next_name()
     width = len(first.positions)
-    with utf8_sources([(layout.delivery.path, encoding) for layout, encoding in group]) as paths:
+    files = [(layout.delivery.path, encoding, layout.citizen_positions) for layout, encoding in group]
+    with utf8_sources(files, batch.scratch) as (paths, copies):
         sources = dict(zip(paths, group, strict=True))
         try:
             scanned = _read_raw(con, name, list(sources), first.header.delimiter, width)
@@ -242,27 +324,40 @@ def _read_scan(
             raise _Unreadable(str(error)) from error
     not_utf8 = {source for source, found in scanned.items() if found.bad_encoding}
     # a pipe's name outlives the pipe: the rows carry it in `filename`
-    keep = {source: layout for source, (layout, _) in sources.items() if source not in not_utf8}
+    keep, numbered, problems = {}, {}, []
+    for index, (source, (layout, _)) in enumerate(sources.items()):
+        if source in not_utf8:
+            continue
+        data = b"".join(copies[index]) if index in copies else layout.delivery.path.read_bytes()
+        try:
+            numbered[source] = _number(
+                data, layout.header.delimiter, scanned.get(source, _Scanned()), layout.delivery.display
+            )
+        except FileProblem as problem:
+            problems.append(problem)
+            continue
+        keep[source] = layout
     if keep:
-        rows = _keep_scan(con, batch, name, keep, width, scanned)
+        _keep_scan(con, batch, name, keep, width, scanned, numbered)
     else:
-        rows = {}
         con.execute(f"DROP TABLE {name}")
     reads = [
-        layout.read(encoding, rows[layout.file_no]) for source, (layout, encoding) in sources.items() if source in keep
+        layout.read(encoding, numbered[source]) for source, (layout, encoding) in sources.items() if source in keep
     ]
-    return reads, [(sources[source][0], WINDOWS_1252) for source in sorted(not_utf8)]
+    return reads, [(sources[source][0], WINDOWS_1252) for source in sorted(not_utf8)], problems
 
 
 def _read_one(con: duckdb.DuckDBPyConnection, batch: Batch, layout: _Layout, encoding: str) -> Read:
     """Read one file on its own: an Excel workbook, or a file of a group DuckDB could not read, so that the error
     names its file."""
     try:
-        reads, again = _read_scan(con, batch, [(layout, encoding)])
+        reads, again, problems = _read_scan(con, batch, [(layout, encoding)])
         if again:
-            reads, _ = _read_scan(con, batch, again)
+            reads, _, problems = _read_scan(con, batch, again)
     except _Unreadable as error:
         raise FileProblem(layout.delivery.display, "unreadable_csv", detail=scrub(str(error))) from error
+    if problems:
+        raise problems[0]
     return reads[0]
 
 
@@ -294,16 +389,19 @@ def read_files(
     converted = [(layout, WINDOWS_1252) for layout in text if layout.file_no in surely]
     for group in _by_shape([(layout, layout.header.encoding) for layout in text if layout.file_no not in surely]):
         try:
-            done, again = _read_scan(con, batch, group)
+            done, again, refused = _read_scan(con, batch, group)
         except _Unreadable:
             one_by_one += group
             continue
         reads += done
         converted += again
+        problems += refused
     for group in _by_shape(converted):
         for start in range(0, len(group), _PIPES_PER_SCAN):
             try:
-                reads += _read_scan(con, batch, group[start : start + _PIPES_PER_SCAN])[0]
+                done, _, refused = _read_scan(con, batch, group[start : start + _PIPES_PER_SCAN])
+                reads += done
+                problems += refused
             except _Unreadable:
                 one_by_one += group[start : start + _PIPES_PER_SCAN]
     for layout, encoding in one_by_one:

@@ -9,7 +9,7 @@ import duckdb
 
 from ..contract import CITIZEN, INGEST_LOG, QUARANTINE, TABLES, AccountingError, Table
 from ..duck import sql_literal
-from .checks import duplicate_problems_sql, problems_select, typed_select
+from .checks import decimal_evidence_select, duplicate_problems_sql, problems_select, typed_select
 from .delivery import Delivery
 from .dialect import FileProblem
 from .messages import sql_reason
@@ -27,6 +27,13 @@ class FileOutcome:
     rows_loaded: int
     rows_quarantined: int
     ignored_columns: list[str] = field(default_factory=list)
+    lines: int = 0  # physical lines of the file, counted apart from the CSV parse
+    lines_blank: int = 0  # empty lines and lines of nothing but separators and spaces
+    lines_in_cells: int = 0  # the further lines of quoted cells that span lines
+
+    def lines_accounted(self) -> bool:
+        """Every physical line is the header, a loaded or quarantined row, blank, or inside a multi-line cell."""
+        return self.lines == 1 + self.rows_loaded + self.rows_quarantined + self.lines_blank + self.lines_in_cells
 
 
 def ingest_files(session: Session, deliveries: list[Delivery]) -> tuple[list[FileOutcome], list[FileProblem]]:
@@ -36,11 +43,12 @@ def ingest_files(session: Session, deliveries: list[Delivery]) -> tuple[list[Fil
     once for all files of a contract table: a national quarter is hundreds of files of a few dozen rows each, and
     the cost of a query, not of a row, would otherwise dominate.
     """
-    con, batch = session.con, Batch()
+    con, batch = session.con, Batch(session.scratch)
     con.execute(
         """CREATE OR REPLACE TEMP TABLE batch_sources (scan VARCHAR, filename VARCHAR, file_no INTEGER,
                                                        table_name VARCHAR, places INTEGER[], first_row BIGINT);
-           CREATE OR REPLACE TEMP TABLE rejected_lines (file_no INTEGER, slot BIGINT);
+           CREATE OR REPLACE TEMP TABLE line_steps (file_no INTEGER, from_row BIGINT, shift BIGINT);
+           CREATE OR REPLACE TEMP TABLE blank_rows (file_no INTEGER, row BIGINT);
            CREATE OR REPLACE TEMP TABLE batch_rejects (file_no INTEGER, line BIGINT, error_message VARCHAR)"""
     )
     try:
@@ -77,6 +85,9 @@ def _validate_batch(session: Session, table: Table, batch: list[Read]) -> dict[i
     )
     # Absent columns are NULL in the batch's raw table, exactly as an empty cell of a present one.
     every = {c.name for c in table.columns}
+    evidence = decimal_evidence_select(table, batch_raw(table))
+    if evidence:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE decimal_evidence AS {evidence}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_select(table, every, batch_raw(table))}")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE file_problems AS
@@ -154,7 +165,16 @@ def _account(con: duckdb.DuckDBPyConnection, table: Table, batch: list[Read]) ->
         delivery = read.delivery
         rows_loaded, rows_quarantined = counted[delivery.display]
         outcomes[read.file_no] = FileOutcome(
-            delivery, read.encoding, read.delimiter, read.rows_read, rows_loaded, rows_quarantined, read.ignored
+            delivery,
+            read.encoding,
+            read.delimiter,
+            read.rows_read,
+            rows_loaded,
+            rows_quarantined,
+            read.ignored,
+            read.lines.lines,
+            read.lines.lines_blank,
+            read.lines.lines_in_cells,
         )
     _insert_rows(
         con,
@@ -171,6 +191,9 @@ def _account(con: duckdb.DuckDBPyConnection, table: Table, batch: list[Read]) ->
                 o.rows_loaded,
                 o.rows_quarantined,
                 ", ".join(o.ignored_columns),
+                o.lines,
+                o.lines_blank,
+                o.lines_in_cells,
             )
             for o in outcomes.values()
         ],
@@ -180,5 +203,11 @@ def _account(con: duckdb.DuckDBPyConnection, table: Table, batch: list[Read]) ->
             raise AccountingError(
                 f"{o.delivery.display}: {o.rows_read} rows read but {o.rows_loaded} loaded + {o.rows_quarantined} "
                 "quarantined; no row may be lost or counted twice"
+            )
+        if not o.lines_accounted():
+            raise AccountingError(
+                f"{o.delivery.display}: {o.lines} lines but 1 header + {o.rows_loaded} loaded + "
+                f"{o.rows_quarantined} quarantined + {o.lines_blank} blank + {o.lines_in_cells} inside multi-line "
+                "cells; no line may be lost or counted twice"
             )
     return outcomes

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from evalkit.contract import TABLES
+from evalkit.ingest.messages import column_label, example_line
 
 TEXT = {
     "da": {
@@ -87,8 +88,8 @@ def render_quarter(con: duckdb.DuckDBPyConnection, quarter: str, language: str =
         totals = [sum(row[i] for row in rows) for i in range(1, len(COUNTS) + 1)]
         lines += [f"| **{text['total']}** | " + " | ".join(f"**{t}**" for t in totals) + " |", ""]
         problems = con.execute(
-            f"""SELECT table_name, coalesce(column_name, '-'), min({reason}), count(DISTINCT source_line),
-                       list(DISTINCT source_line ORDER BY source_line)[1:5]
+            f"""SELECT table_name, column_name, min({reason}), count(DISTINCT source_line),
+                       list({{'line': source_line, 'value': value}} ORDER BY source_line)[1:5]
                 FROM quarantine WHERE quarter = $q AND kommunekode = $k
                 GROUP BY table_name, column_name, reason_code ORDER BY 1, min(source_line)""",
             {"q": quarter, "k": kommunekode},
@@ -100,8 +101,9 @@ def render_quarter(con: duckdb.DuckDBPyConnection, quarter: str, language: str =
         lines += [text["quarantine_header"], "|---|---|---|---|---|"]
         for table_name, column, why, count, first_lines in problems:
             label = TABLES[table_name].danish if language == "da" else table_name
-            shown = ", ".join(str(n) for n in first_lines)
-            lines.append(f"| {label} | {column} | {_cell(why)} | {count} | {shown} |")
+            shown = ", ".join(example_line(e["line"], e["value"], language) for e in first_lines)
+            column = column_label(table_name, column, language)
+            lines.append(f"| {label} | {column} | {_cell(why)} | {count} | {_cell(shown)} |")
         lines.append("")
     return "\n".join(lines)
 
