@@ -47,7 +47,7 @@ def add_resource_arguments(parser: argparse.ArgumentParser) -> None:
         "--memory-mb",
         type=int,
         help="the job's memory in MB (the rule's mem_mb); DuckDB is "
-        f"capped at {MEMORY_SHARE:.0%} of it. {ENV_VAR} overrides the cap",
+        f"capped at {MEMORY_SHARE * 100:.0f} %% of it. {ENV_VAR} overrides the cap",
     )
 
 
