@@ -5,7 +5,9 @@ from pathlib import Path
 from evalkit.config import as_json
 from evalkit.contract import QUARTER_FILES, QUARTER_PATTERN
 from evalkit.figures.labels import figure_label, municipality_label, report_label, report_section
+from evalkit.guard import reingest_other_key, stale_warehouse
 from evalkit.ingest.delivery import discover_quarters
+from evalkit.ingest.pseudonym import KEY_FINGERPRINT_FILE, key_fingerprint, load_key
 from evalkit.provenance import files_fingerprint, source_fingerprint
 from evalkit.reproduce.compare import published_families
 from evalkit.tables.registry import FAMILIES, IN_REPORT, PUBLISHED
@@ -44,6 +46,11 @@ RUN_CONFIG = as_json(config)
 # The code each stage runs: a change reruns the stage (and what follows), not only a changed input.
 INGEST_CODE = source_fingerprint("contract.py", "duck.py", "ingest")
 WAREHOUSE_CODE = source_fingerprint(*WAREHOUSE_MODULES)
+
+# The pseudonymisation key, made here on first use so that its creation shows on the console; only its
+# fingerprint is passed on. Quarters made with another key are ingested again, and a warehouse not built from
+# exactly the current quarters, key and code is rebuilt (evalkit.guard).
+KEY_FINGERPRINT = key_fingerprint(load_key(config["pseudonym_key_file"]))
 TABLES_CODE = source_fingerprint("config.py", "contract.py", "duck.py", "tables", "tables/sql")
 PUBLISH_CODE = source_fingerprint("contract.py", "tables/registry.py", "publish")
 
@@ -57,7 +64,12 @@ def quarter_dir(quarter):
 
 
 def quarter_outputs(quarter):
-    return [str(quarter_dir(quarter) / f"{name}.parquet") for name in QUARTER_FILES]
+    parquet = [str(quarter_dir(quarter) / f"{name}.parquet") for name in QUARTER_FILES]
+    return [*parquet, str(quarter_dir(quarter) / KEY_FINGERPRINT_FILE)]
+
+
+reingest_other_key([quarter_dir(q) for q in QUARTERS], KEY_FINGERPRINT, config["pseudonym_key_file"])
+stale_warehouse(WAREHOUSE, [quarter_dir(q) for q in QUARTERS], WAREHOUSE_CODE, KEY_FINGERPRINT)
 
 
 def delivery_folder(wildcards):

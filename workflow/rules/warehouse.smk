@@ -17,8 +17,10 @@ rule warehouse:
     params:
         quarter_dirs=[str(quarter_dir(quarter)) for quarter in QUARTERS],
         code=WAREHOUSE_CODE,
+        key=KEY_FINGERPRINT,
     shell:
-        "evalkit warehouse --db {output:q} --threads {threads} --memory-mb {resources.mem_mb}"
+        "evalkit warehouse --db {output:q} --key-fingerprint {params.key} --threads {threads}"
+        " --memory-mb {resources.mem_mb}"
         " {params.quarter_dirs:q} > {log:q} 2>&1"
 
 
