@@ -4,8 +4,12 @@ build would give, or stops with a message that says what happened and what to do
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
+import pytest
 import yaml
 from conftest import write_drop
 from test_workflow import (
@@ -17,6 +21,7 @@ from test_workflow import (
 from evalkit.ingest.pseudonym import ENV_VAR, KEY_FINGERPRINT_FILE, key_fingerprint
 
 WAREHOUSE_TABLES = ("courses", "services", "ingest_log", "quarantine")
+CONTACTS = "contact_id,date,source\nh1,2021-10-01,citizen\n"
 
 
 def without_env_key():
@@ -88,3 +93,52 @@ def test_a_lost_key_reingests_every_quarter_with_the_new_one(workspace, monkeypa
     assert warehouse_rows(db) != warehouse_rows(tmp_path / "clean" / "processed" / "evalkit.duckdb")
     clean_build(tmp_path, config, "clean_old", str(tmp_path / "clean_old" / "processed" / "evalkit.duckdb"))
     assert warehouse_rows(db) == warehouse_rows(tmp_path / "clean_old" / "processed" / "evalkit.duckdb")
+
+
+CONTACTS = "contact_id,date,source\nh1,2021-10-01,citizen\n"
+
+
+UNREAD_CASES = {
+    "dash in the quarter": ("2022-Q3/851_courses.csv", "2022-Q3/: a folder whose name is not a quarter"),
+    "lower-case q": ("2023q3/851_courses.csv", "2023q3/: a folder whose name is not a quarter"),
+    "a word after": ("2022Q2 rettet/851_courses.csv", "2022Q2 rettet/: a folder whose name is not a quarter"),
+    "file in the raw folder": ("851_courses.csv", "851_courses.csv: a file outside a quarter folder"),
+    "unzipped into a sub-folder": ("2021Q3/Aalborg/851_courses.csv", "2021Q3/Aalborg/: a folder inside a quarter"),
+    "a table saved as .txt": ("2021Q3/851_contacts.txt", "2021Q3/851_contacts.txt: a text file holding a table"),
+}
+
+
+@pytest.mark.parametrize("case", UNREAD_CASES)
+def test_anything_the_pipeline_would_not_read_stops_the_run_before_any_ingest(workspace, case):  # noqa: F811
+    tmp_path, config = workspace
+    english = tmp_path / "english.yaml"
+    english.write_text(yaml.safe_dump(yaml.safe_load(config.read_text()) | {"language": "en"}))
+    misplaced, message = UNREAD_CASES[case]
+    write_drop(tmp_path / "drops", str(Path(misplaced).parent), Path(misplaced).name, CONTACTS)
+    # Notes stay allowed, and are listed.
+    write_drop(tmp_path / "drops", ".", "README.md", "# Leverancer\n")
+    write_drop(tmp_path / "drops", "2021Q2", "noter.txt", "Aalborg sendte en rettelse.\n")
+    run = snakemake(english, check=False)
+    assert run.returncode != 0
+    assert message in run.stderr
+    assert "expected" in next(line for line in run.stderr.splitlines() if message in line)  # and the form
+    assert "Notes, not read: 2021Q2/noter.txt, README.md" in run.stderr
+    assert not (tmp_path / "processed").exists()  # nothing ingested
+    check = subprocess.run(
+        [sys.executable, "-m", "evalkit", "validate", "--lang", "en", str(tmp_path / "drops")],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 2, check.stdout + check.stderr
+    assert message.replace(": ", ": WOULD NOT BE READ: ", 1) in check.stdout
+
+
+def test_notes_beside_the_deliveries_do_not_stop_the_run(workspace):  # noqa: F811
+    tmp_path, config = workspace
+    write_drop(tmp_path / "drops", ".", "README.md", "# Leverancer\n")
+    write_drop(tmp_path / "drops", "2021Q2", "noter.txt", "Aalborg sendte en rettelse.\n")
+    snakemake(config, str(tmp_path / "processed" / "evalkit.duckdb"))
+    check = subprocess.run(
+        [sys.executable, "-m", "evalkit", "validate", str(tmp_path / "drops")], capture_output=True, text=True
+    )
+    assert check.returncode == 1 and "Noter, ikke læst: 2021Q2/noter.txt, README.md" in check.stdout

@@ -2,11 +2,13 @@
 # of workflow/rules hold rules only and may be included in any order. Every folder comes from the config.
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError
+
 from evalkit.config import as_json
 from evalkit.contract import QUARTER_FILES, QUARTER_PATTERN
 from evalkit.figures.labels import figure_label, municipality_label, report_label, report_section
 from evalkit.guard import reingest_other_key, stale_warehouse
-from evalkit.ingest.delivery import discover_quarters
+from evalkit.ingest.delivery import discover_quarters, unread_entries, unread_message
 from evalkit.ingest.pseudonym import KEY_FINGERPRINT_FILE, key_fingerprint, load_key
 from evalkit.provenance import files_fingerprint, source_fingerprint
 from evalkit.reproduce.compare import published_families
@@ -28,6 +30,11 @@ REPRODUCTION_MD = RESULTS_DIR / "reproduction.md"
 REPRODUCTION_CSV = RESULTS_DIR / "reproduction.csv"
 MUNICIPALITY_NAMES = "config/municipalities.csv"
 
+# Anything under the raw folder that no job would read stops the run before any job starts: a misnamed quarter
+# folder or a file in the wrong place would otherwise leave a municipality's numbers out without a word.
+UNREAD, NOTES = unread_entries(RAW_DIR)
+if UNREAD:
+    raise WorkflowError(unread_message(RAW_DIR, UNREAD, NOTES, config["language"]))
 QUARTERS = discover_quarters(RAW_DIR)
 # The families of the registry (evalkit.tables.registry): all of them are computed, the published ones copied
 # for publication, and those marked for the report shown in the HTML report.
