@@ -142,3 +142,31 @@ def test_notes_beside_the_deliveries_do_not_stop_the_run(workspace):  # noqa: F8
         [sys.executable, "-m", "evalkit", "validate", str(tmp_path / "drops")], capture_output=True, text=True
     )
     assert check.returncode == 1 and "Noter, ikke læst: 2021Q2/noter.txt, README.md" in check.stdout
+
+
+def table_files(results) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted((results / "tables").glob("*.csv"))}
+
+
+LATE_COURSE = (
+    "course_id,citizen_id,paragraph,start_date,end_date,end_reason\nc5,K-5,82b,2021-05-03,2021-09-20,completed\n"
+)
+
+
+def test_a_failed_warehouse_job_leaves_no_stale_warehouse_behind(workspace, monkeypatch):  # noqa: F811
+    tmp_path, config = workspace
+    snakemake(config, "tables")
+    before = table_files(tmp_path / "results")
+    write_drop(tmp_path / "drops", "2021Q4", "851_courses.csv", LATE_COURSE)
+    snakemake(config, str(tmp_path / "processed" / "quarters" / "2021Q4" / "ingest_log.parquet"))
+    # The warehouse job runs out of memory (the quarter is ingested already, so only it fails).
+    monkeypatch.setenv("EVALKIT_DUCKDB_MEMORY", "2MB")
+    failed = snakemake(config, "tables", check=False)
+    assert failed.returncode != 0 and "Error in rule warehouse" in failed.stderr
+    monkeypatch.delenv("EVALKIT_DUCKDB_MEMORY")
+    snakemake(config, "tables")
+    after = table_files(tmp_path / "results")
+    assert after != before  # the late course counts
+    clean = clean_build(tmp_path, config, "clean", "tables")
+    expected = table_files(Path(clean["results_dir"]))
+    assert {k: v for k, v in after.items() if expected[k] != v} == {}

@@ -3,7 +3,8 @@
 Snakemake decides what to rerun from modification times and its own records of params; neither sees a quarter
 pseudonymised with another key (a lost key file, another user's home folder) or a warehouse that a failed job
 restored to its earlier state with a fresh modification time. These checks look at what the outputs were made
-from and mark a stale output as older than its inputs, so the run rebuilds it.
+from and remove the record that marks a stale output as done (a quarter's key fingerprint, the warehouse's
+manifest copy), so the run makes it again.
 """
 
 from __future__ import annotations
@@ -12,15 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from evalkit.ingest.pseudonym import ENV_VAR, recorded_fingerprint
-from evalkit.warehouse.build import new_quarters
-
-_LONG_AGO = (0, 0)  # (atime, mtime): older than any input
-
-
-def _mark_stale(paths: list[Path]) -> None:
-    for path in paths:
-        os.utime(path, _LONG_AGO)
+from evalkit.ingest.pseudonym import ENV_VAR, KEY_FINGERPRINT_FILE, recorded_fingerprint
+from evalkit.warehouse.build import manifest_file, new_quarters
 
 
 def key_source(key_file: str) -> str:
@@ -28,7 +22,7 @@ def key_source(key_file: str) -> str:
 
 
 def reingest_other_key(quarter_dirs: list[Path], key: str, key_file: str) -> list[str]:
-    """Mark the ingested quarters made with another key than key (a fingerprint) for ingesting again; their names."""
+    """Have the quarters made with another key than key (a fingerprint) ingested again; their names."""
     other = [d for d in quarter_dirs if d.is_dir() and recorded_fingerprint(d) not in (None, key)]
     if other:
         names = ", ".join(d.name for d in other)
@@ -38,17 +32,18 @@ def reingest_other_key(quarter_dirs: list[Path], key: str, key_file: str) -> lis
             "the key was lost or changed by mistake, stop the run and put the earlier key back.",
             file=sys.stderr,
         )
-        _mark_stale([p for d in other for p in d.iterdir() if p.is_file()])
+        for folder in other:
+            (folder / KEY_FINGERPRINT_FILE).unlink()
     return [d.name for d in other]
 
 
 def stale_warehouse(db_path: Path, quarter_dirs: list[Path], code: str, key: str) -> str | None:
-    """Mark the warehouse for rebuilding unless its build manifest is exactly the current quarters' ingest outputs,
-    key and code; why it is stale, or None."""
+    """Have the warehouse built again unless its build manifest is exactly the current quarters' ingest outputs,
+    key and code; why it is stale, or None. A warehouse only waiting for newly ingested quarters is updated."""
     if not db_path.exists():
         return None
     added, why = new_quarters(db_path, quarter_dirs, code, key)
     if added == []:
         return None
-    _mark_stale([db_path])
+    manifest_file(db_path).unlink(missing_ok=True)
     return why

@@ -14,12 +14,15 @@ from evalkit.provenance import files_fingerprint, source_fingerprint
 from evalkit.reproduce.compare import published_families
 from evalkit.tables.registry import FAMILIES, IN_REPORT, PUBLISHED
 from evalkit.warehouse.build import CODE_MODULES as WAREHOUSE_MODULES
+from evalkit.warehouse.build import manifest_file
 
 RAW_DIR = Path(config["raw_dir"])
 PROCESSED_DIR = Path(config["processed_dir"])
 RESULTS_DIR = Path(config["results_dir"])
 LOG_DIR = RESULTS_DIR / "logs"
 WAREHOUSE = PROCESSED_DIR / "evalkit.duckdb"
+# Written by a successful build only; what the warehouse's readers depend on (evalkit.warehouse.build).
+WAREHOUSE_MANIFEST = manifest_file(WAREHOUSE)
 TABLES_DIR = RESULTS_DIR / "tables"
 PUBLISH_DIR = RESULTS_DIR / "publish"
 FIGURES_DIR = RESULTS_DIR / "figures"
@@ -121,7 +124,7 @@ def reproduction_inputs():
 
 def get_final_output():
     """What `make results` (rule all) builds."""
-    final = [WAREHOUSE, *table_files(TABLE_FAMILIES), *publish_files(PUBLISHED_FAMILIES), WORKBOOK]
+    final = [WAREHOUSE, WAREHOUSE_MANIFEST, *table_files(TABLE_FAMILIES), *publish_files(PUBLISHED_FAMILIES), WORKBOOK]
     final += data_quality_reports()
     final += [FIGURES_DIR / report_id for report_id in REPORT_IDS]
     final += [NOTEBOOKS_DIR / f"{report_id}.html" for report_id in NOTEBOOK_REPORTS]

@@ -6,6 +6,7 @@ rule notebook:
         **reproduction_inputs(),
         notebook="notebooks/{report}.py",
         db=WAREHOUSE,
+        manifest=WAREHOUSE_MANIFEST,
         tables=table_files(PUBLISHED_FAMILIES),
         publish=publish_files(PUBLISHED_FAMILIES),
         unit_costs=config["unit_costs"],

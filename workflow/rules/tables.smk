@@ -5,6 +5,7 @@
 rule figure_tables:
     input:
         db=WAREHOUSE,
+        manifest=WAREHOUSE_MANIFEST,
         unit_costs=config["unit_costs"],
     output:
         table_files(TABLE_FAMILIES),

@@ -54,6 +54,28 @@ MANIFEST_COLUMNS = (
     ("key_fingerprint", "VARCHAR"),  # the pseudonym key's fingerprint the quarter was made with
 )
 
+def manifest_file(db_path: Path) -> Path:
+    """The text copy of the build manifest written beside the warehouse when a build succeeds. The pipeline's
+    readers depend on it rather than on the database alone: a failed job leaves no copy, so the next run builds
+    again instead of taking a database restored to its earlier state for a current one."""
+    return db_path.with_name(db_path.name + ".manifest")
+
+
+def _write_manifest_file(db_path: Path) -> None:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        rows = con.execute(f"SELECT * FROM {MANIFEST} ORDER BY quarter").fetchall()
+    finally:
+        con.close()
+    target = manifest_file(db_path)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(
+        "".join("\t".join(map(str, row)) + "\n" for row in [[c for c, _ in MANIFEST_COLUMNS], *rows]),
+        encoding="utf-8",
+    )
+    os.replace(partial, target)
+
+
 # Rows the build read per delivered file, before newest-wins removes any: the accounting's `loaded` side.
 LOADED = "loaded_rows"
 
@@ -359,9 +381,12 @@ def build_warehouse(
     db_path.parent.mkdir(parents=True, exist_ok=True)
     code = source_fingerprint(*CODE_MODULES)
     added, why = new_quarters(db_path, quarter_dirs, code, key)
+    manifest_file(db_path).unlink(missing_ok=True)
     if added is None:
         _full_build(quarter_dirs, db_path, code, key, resources)
+        _write_manifest_file(db_path)
         return f"built in full from {len(quarter_dirs)} quarters ({why})"
     if added:
         _update(added, db_path, code, key, resources)
+    _write_manifest_file(db_path)
     return f"updated with {', '.join(d.name for d in added) or 'nothing'} ({why})"
