@@ -25,6 +25,19 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/notebooks.smk"
 
 
+# results/run_status.txt says whether results/ is one successful run's (evalkit.guard.write_run_status).
+onstart:
+    write_run_status(RESULTS_DIR, "running", RUN_STARTED)
+
+
+onsuccess:
+    write_run_status(RESULTS_DIR, "complete", RUN_STARTED)
+
+
+onerror:
+    write_run_status(RESULTS_DIR, "failed", RUN_STARTED)
+
+
 rule all:
     input:
         get_final_output(),

@@ -170,3 +170,30 @@ def test_a_failed_warehouse_job_leaves_no_stale_warehouse_behind(workspace, monk
     clean = clean_build(tmp_path, config, "clean", "tables")
     expected = table_files(Path(clean["results_dir"]))
     assert {k: v for k, v in after.items() if expected[k] != v} == {}
+
+
+def test_a_run_that_fails_its_checks_rewrites_no_publication_copy(workspace):  # noqa: F811
+    tmp_path, config_path = workspace
+    published = tmp_path / "published.csv"
+    published.write_text(
+        "report,location,line,report_id,kommunekode,family,metric,value,unit,rounding,quote,figure,basis,"
+        "known_deviation\n"
+        "synthetic.txt,3.1,1,aalborg_2021,851,referral_onward,ended_citizens,2,citizens,exact,"
+        "Antal borgere: 2,citizens who ended a course,printed,\n"
+    )
+    report = {"id": "aalborg_2021", "title": "Aalborg", "municipalities": ["851"]}
+    report["period"] = {"start": "2021-04-01", "end": "2021-09-30"}
+    config = yaml.safe_load(config_path.read_text()) | {"published_figures": str(published), "reports": [report]}
+    config_path.write_text(yaml.safe_dump(config))
+    results = tmp_path / "results"
+    snakemake(config_path)
+    assert (results / "run_status.txt").read_text().startswith("complete\n")
+    released = {p.name: p.read_bytes() for p in [*(results / "publish").iterdir(), results / "tables.xlsx"]}
+    assert "funnel.csv" in released
+    # A late course makes the published count 3: the reproduction check fails.
+    write_drop(tmp_path / "drops", "2021Q4", "851_courses.csv", LATE_COURSE)
+    failed = snakemake(config_path, check=False)
+    assert failed.returncode != 0 and "Error in rule reproduce" in failed.stderr
+    assert {p.name: p.read_bytes() for p in [*(results / "publish").iterdir(), results / "tables.xlsx"]} == released
+    status = (results / "run_status.txt").read_text()
+    assert status.startswith("failed\n") and "results/tables/" in status

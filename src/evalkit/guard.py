@@ -47,3 +47,29 @@ def stale_warehouse(db_path: Path, quarter_dirs: list[Path], code: str, key: str
         return None
     manifest_file(db_path).unlink(missing_ok=True)
     return why
+
+
+RUN_STATUS_FILE = "run_status.txt"
+_STATUS = {
+    "running": (
+        "A run started {at} and has not ended. Until it has, results/tables/, results/data_quality/, "
+        "results/figures/ and results/notebooks/ may already hold its numbers; results/publish/ and "
+        "results/tables.xlsx are the last successful run's."
+    ),
+    "failed": (
+        "The run started {at} FAILED (its message is on the console and in results/logs/). results/publish/ and "
+        "results/tables.xlsx are the last successful run's. results/tables/, results/data_quality/, "
+        "results/figures/ and results/notebooks/ may hold numbers of the failed run: use none of them until a "
+        "run succeeds."
+    ),
+    "complete": "The run started {at} completed: every output in results/ is from it.",
+}
+
+
+def write_run_status(results_dir: Path, state: str, started: str) -> None:
+    """results/run_status.txt: whether the outputs in results/ are all from one successful run."""
+    results_dir.mkdir(parents=True, exist_ok=True)
+    target = results_dir / RUN_STATUS_FILE
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(f"{state}\n{_STATUS[state].format(at=started)}\n", encoding="utf-8")
+    os.replace(partial, target)

@@ -1,5 +1,6 @@
 # Paths, lists and input functions for the rules, as the snakemake-workflows layout keeps them. The other files
 # of workflow/rules hold rules only and may be included in any order. Every folder comes from the config.
+from datetime import datetime
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -7,7 +8,7 @@ from snakemake.exceptions import WorkflowError
 from evalkit.config import as_json
 from evalkit.contract import QUARTER_FILES, QUARTER_PATTERN
 from evalkit.figures.labels import figure_label, municipality_label, report_label, report_section
-from evalkit.guard import reingest_other_key, stale_warehouse
+from evalkit.guard import reingest_other_key, stale_warehouse, write_run_status
 from evalkit.ingest.delivery import discover_quarters, unread_entries, unread_message
 from evalkit.ingest.pseudonym import KEY_FINGERPRINT_FILE, key_fingerprint, load_key
 from evalkit.provenance import files_fingerprint, source_fingerprint
@@ -20,11 +21,15 @@ RAW_DIR = Path(config["raw_dir"])
 PROCESSED_DIR = Path(config["processed_dir"])
 RESULTS_DIR = Path(config["results_dir"])
 LOG_DIR = RESULTS_DIR / "logs"
+RUN_STARTED = datetime.now().isoformat(timespec="seconds")
 WAREHOUSE = PROCESSED_DIR / "evalkit.duckdb"
 # Written by a successful build only; what the warehouse's readers depend on (evalkit.warehouse.build).
 WAREHOUSE_MANIFEST = manifest_file(WAREHOUSE)
 TABLES_DIR = RESULTS_DIR / "tables"
 PUBLISH_DIR = RESULTS_DIR / "publish"
+# The publication copies the figures and notebooks are made from; copied to PUBLISH_DIR, and the workbook
+# written, only once every other output of the run is made: a run that fails never rewrites what is handed on.
+STAGED_PUBLISH_DIR = RESULTS_DIR / "staging" / "publish"
 FIGURES_DIR = RESULTS_DIR / "figures"
 NOTEBOOKS_DIR = RESULTS_DIR / "notebooks"
 DATA_QUALITY_DIR = RESULTS_DIR / "data_quality"
@@ -95,8 +100,12 @@ def table_files(families):
     return [TABLES_DIR / f"{family}.csv" for family in families]
 
 
-def publish_files(families):
-    return [PUBLISH_DIR / f"{family}.csv" for family in families]
+def publish_files(families, folder=STAGED_PUBLISH_DIR):
+    return [folder / f"{family}.csv" for family in families]
+
+
+def released_files():
+    return publish_files(PUBLISHED_FAMILIES, PUBLISH_DIR)
 
 
 def reproduced_tables():
@@ -122,12 +131,17 @@ def reproduction_inputs():
     }
 
 
+def checked_outputs():
+    """Every output of a run but the publication copies and the workbook, which wait for all of these."""
+    checked = [WAREHOUSE, WAREHOUSE_MANIFEST, *table_files(TABLE_FAMILIES), *publish_files(PUBLISHED_FAMILIES)]
+    checked += data_quality_reports()
+    checked += [FIGURES_DIR / report_id for report_id in REPORT_IDS]
+    checked += [NOTEBOOKS_DIR / f"{report_id}.html" for report_id in NOTEBOOK_REPORTS]
+    if REPRODUCE:
+        checked.append(REPRODUCTION_MD)
+    return checked
+
+
 def get_final_output():
     """What `make results` (rule all) builds."""
-    final = [WAREHOUSE, WAREHOUSE_MANIFEST, *table_files(TABLE_FAMILIES), *publish_files(PUBLISHED_FAMILIES), WORKBOOK]
-    final += data_quality_reports()
-    final += [FIGURES_DIR / report_id for report_id in REPORT_IDS]
-    final += [NOTEBOOKS_DIR / f"{report_id}.html" for report_id in NOTEBOOK_REPORTS]
-    if REPRODUCE:
-        final.append(REPRODUCTION_MD)
-    return final
+    return [*checked_outputs(), *released_files(), WORKBOOK]

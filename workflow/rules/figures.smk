@@ -32,7 +32,7 @@ rule figures_report:
         "../../environment.yml"
     params:
         config=RUN_CONFIG,
-        tables_dir=PUBLISH_DIR,
+        tables_dir=STAGED_PUBLISH_DIR,
         out_dir=FIGURES_DIR,
     shell:
         "evalkit figures --config-json {params.config:q} --tables {params.tables_dir:q} --report {wildcards.report}"

@@ -27,7 +27,7 @@ rule notebook:
     params:
         config=RUN_CONFIG,
         tables_dir=TABLES_DIR,
-        publish_dir=PUBLISH_DIR,
+        publish_dir=STAGED_PUBLISH_DIR,
         reproduction=lambda wildcards, input: (
             f"--reproduction '{input.reproduction_table}'" if "reproduction_table" in input.keys() else ""
         ),

@@ -1,7 +1,8 @@
 # Figure tables (contract section 6): results/tables/<family>.csv for every configured report, all families in
-# one job (each report's scoped views and shared definitions are built once); publication copies
-# results/publish/<family>.csv with counts 1-4 masked; results/tables.xlsx, the publication copies as a workbook.
-# `snakemake tables` builds only results/tables/.
+# one job (each report's scoped views and shared definitions are built once); publication copies with counts 1-4
+# masked, staged in results/staging/publish/ for the figures and notebooks and released to results/publish/
+# with results/tables.xlsx (the publication copies as a workbook) only after every other output of the run is
+# made. `snakemake tables` builds only results/tables/.
 rule figure_tables:
     input:
         db=WAREHOUSE,
@@ -40,15 +41,32 @@ rule publish_tables:
         code=PUBLISH_CODE,
         families=PUBLISHED_FAMILIES,
         tables_dir=TABLES_DIR,
-        publish_dir=PUBLISH_DIR,
+        publish_dir=STAGED_PUBLISH_DIR,
     shell:
         "evalkit publish --family {params.families} --from-dir {params.tables_dir:q}"
         " --publish-dir {params.publish_dir:q} > {log:q} 2>&1"
 
 
+rule release_publication:
+    input:
+        staged=publish_files(PUBLISHED_FAMILIES),
+        checked=checked_outputs(),
+    output:
+        released_files(),
+    log:
+        LOG_DIR / "release.log",
+    conda:
+        "../../environment.yml"
+    params:
+        publish_dir=PUBLISH_DIR,
+    shell:
+        "cp {input.staged:q} {params.publish_dir:q}/ > {log:q} 2>&1"
+
+
 rule excel_workbook:
     input:
-        table_files(PUBLISHED_FAMILIES),
+        tables=table_files(PUBLISHED_FAMILIES),
+        checked=checked_outputs(),
     output:
         WORKBOOK,
     log:
@@ -73,4 +91,4 @@ rule tables:
 
 rule publish:
     input:
-        publish_files(PUBLISHED_FAMILIES),
+        released_files(),

@@ -54,6 +54,7 @@ MANIFEST_COLUMNS = (
     ("key_fingerprint", "VARCHAR"),  # the pseudonym key's fingerprint the quarter was made with
 )
 
+
 def manifest_file(db_path: Path) -> Path:
     """The text copy of the build manifest written beside the warehouse when a build succeeds. The pipeline's
     readers depend on it rather than on the database alone: a failed job leaves no copy, so the next run builds
