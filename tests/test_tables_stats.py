@@ -7,13 +7,13 @@ import pytest
 
 from evalkit.contract import MASK
 from evalkit.publish.masking import mask_row
-from evalkit.tables.stats import register_wilson
+from evalkit.tables.stats import register_macros
 
 
 @pytest.fixture
 def con():
     connection = duckdb.connect()
-    register_wilson(connection)
+    register_macros(connection)
     yield connection
     connection.close()
 

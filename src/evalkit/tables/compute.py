@@ -18,7 +18,7 @@ from evalkit.config import Report, read_unit_costs
 from evalkit.contract import ALL, CITIZEN, INGEST_LOG, TABLES
 from evalkit.duck import sql_literal
 from evalkit.tables.registry import Family, read_sql
-from evalkit.tables.stats import register_wilson
+from evalkit.tables.stats import register_macros
 
 CITIZEN_TABLES = {name for name, table in TABLES.items() if any(c.kind == CITIZEN for c in table.columns)}
 
@@ -43,7 +43,7 @@ def connect(
     """An in-memory connection with the warehouse attached read-only as `wh`."""
     con = duck.connect(resources=resources)
     con.execute(f"ATTACH {sql_literal(str(db_path))} AS wh (READ_ONLY)")
-    register_wilson(con)
+    register_macros(con)
     load_unit_costs(con, unit_costs)
     return con
 

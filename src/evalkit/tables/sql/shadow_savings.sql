@@ -9,7 +9,7 @@ WITH ended AS (
 shadow AS (
     SELECT scope,
            count(DISTINCT citizen) AS shadow_visited,
-           coalesce(sum(annual_cost_dkk), 0) AS shadow_cost_dkk,
+           coalesce(exact_sum(annual_cost_dkk), 0) AS shadow_cost_dkk,
            count(*) FILTER (WHERE unpriced_reason IS NOT NULL) AS unpriced_rows
     FROM priced_rows
     WHERE table_name = 'shadow'
@@ -17,7 +17,7 @@ shadow AS (
 ),
 actual AS (
     SELECT scope,
-           coalesce(sum(annual_cost_dkk), 0) AS actual_cost_dkk,
+           coalesce(exact_sum(annual_cost_dkk), 0) AS actual_cost_dkk,
            count(*) FILTER (WHERE unpriced_reason IS NOT NULL) AS unpriced_rows
     FROM priced_rows
     WHERE table_name = 'services'
