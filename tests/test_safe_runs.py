@@ -194,6 +194,38 @@ def test_a_run_that_fails_its_checks_rewrites_no_publication_copy(workspace):  #
     write_drop(tmp_path / "drops", "2021Q4", "851_courses.csv", LATE_COURSE)
     failed = snakemake(config_path, check=False)
     assert failed.returncode != 0 and "Error in rule reproduce" in failed.stderr
+    assert "snakemake --config published_figures=" in failed.stderr  # how to switch the check off
     assert {p.name: p.read_bytes() for p in [*(results / "publish").iterdir(), results / "tables.xlsx"]} == released
     status = (results / "run_status.txt").read_text()
     assert status.startswith("failed\n") and "results/tables/" in status
+
+
+def test_plain_snakemake_with_municipality_codes_as_numbers_and_no_reproduction(workspace):  # noqa: F811
+    """As the README and the contract write it: no venv activated, codes as numbers, the check off by --config."""
+    tmp_path, config_path = workspace
+    report = {"id": "aalborg_2021", "title": "Aalborg", "municipalities": [851, 860]}
+    report["period"] = {"start": "2021-04-01", "end": "2021-09-30"}
+    config_path.write_text(yaml.safe_dump(yaml.safe_load(config_path.read_text()) | {"reports": [report]}))
+    env = dict(os.environ, PATH=os.pathsep.join(["/usr/bin", "/bin"]))
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--cores",
+            "2",
+            "--config",
+            "published_figures=",
+            "--configfile",
+            str(config_path),
+        ],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "rule reproduce" not in run.stdout + run.stderr
+    results = tmp_path / "results"
+    assert (results / "tables" / "completion.csv").read_text().splitlines()[1].startswith("aalborg_2021,851,2,2,1.0,")
+    assert (results / "publish" / "completion.csv").exists() and (results / "tables.xlsx").exists()

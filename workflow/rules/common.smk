@@ -1,5 +1,7 @@
 # Paths, lists and input functions for the rules, as the snakemake-workflows layout keeps them. The other files
 # of workflow/rules hold rules only and may be included in any order. Every folder comes from the config.
+import os
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +18,10 @@ from evalkit.reproduce.compare import published_families
 from evalkit.tables.registry import FAMILIES, IN_REPORT, PUBLISHED
 from evalkit.warehouse.build import CODE_MODULES as WAREHOUSE_MODULES
 from evalkit.warehouse.build import manifest_file
+
+# The rules call `evalkit`: found beside the Python running Snakemake (the project's .venv) even when that
+# environment is not activated, as in a plain `snakemake --cores 2`.
+os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 
 RAW_DIR = Path(config["raw_dir"])
 PROCESSED_DIR = Path(config["processed_dir"])
