@@ -25,8 +25,10 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/notebooks.smk"
 
 
-# results/run_status.txt says whether results/ is one successful run's (evalkit.guard.write_run_status).
+# results/run_status.txt says whether results/ is one successful run's (evalkit.guard.write_run_status); a
+# quarter withdrawn from the raw folder loses its processed copy and report when a run (not a dry run) starts.
 onstart:
+    remove_withdrawn(PROCESSED_DIR / "quarters", DATA_QUALITY_DIR, QUARTERS)
     write_run_status(RESULTS_DIR, "running", RUN_STARTED)
 
 

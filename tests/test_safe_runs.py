@@ -4,6 +4,7 @@ build would give, or stops with a message that says what happened and what to do
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -229,3 +230,17 @@ def test_plain_snakemake_with_municipality_codes_as_numbers_and_no_reproduction(
     results = tmp_path / "results"
     assert (results / "tables" / "completion.csv").read_text().splitlines()[1].startswith("aalborg_2021,851,2,2,1.0,")
     assert (results / "publish" / "completion.csv").exists() and (results / "tables.xlsx").exists()
+
+
+def test_a_withdrawn_quarter_leaves_no_processed_copy_or_report(workspace):  # noqa: F811
+    tmp_path, config = workspace
+    snakemake(config, "data_quality")
+    assert (tmp_path / "processed" / "quarters" / "2021Q3" / "services.parquet").exists()
+    shutil.rmtree(tmp_path / "drops" / "2021Q3")
+    run = snakemake(config, "data_quality")
+    assert "quarters 2021Q3 were withdrawn" in run.stderr
+    assert not (tmp_path / "processed" / "quarters" / "2021Q3").exists()
+    assert not (tmp_path / "results" / "data_quality" / "2021Q3.md").exists()
+    assert (tmp_path / "results" / "data_quality" / "2021Q2.md").exists()
+    con = duckdb.connect(str(tmp_path / "processed" / "evalkit.duckdb"), read_only=True)
+    assert con.execute("SELECT DISTINCT quarter FROM ingest_log").fetchall() == [("2021Q2",)]

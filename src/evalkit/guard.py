@@ -10,6 +10,7 @@ manifest copy), so the run makes it again.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -73,3 +74,28 @@ def write_run_status(results_dir: Path, state: str, started: str) -> None:
     partial = target.with_name(f".{target.name}.partial")
     partial.write_text(f"{state}\n{_STATUS[state].format(at=started)}\n", encoding="utf-8")
     os.replace(partial, target)
+
+
+def remove_withdrawn(quarters_dir: Path, data_quality_dir: Path, quarters: list[str]) -> list[str]:
+    """Remove the ingest output and data-quality report of every quarter no longer under the raw folder: a
+    withdrawn delivery leaves no pseudonymised copy behind. The names of the quarters removed."""
+    withdrawn = sorted(
+        d.name
+        for d in (quarters_dir.iterdir() if quarters_dir.is_dir() else [])
+        if d.is_dir() and d.name not in quarters
+    )
+    reports = [
+        p for p in (data_quality_dir.glob("*.md") if data_quality_dir.is_dir() else []) if p.stem not in quarters
+    ]
+    for name in withdrawn:
+        shutil.rmtree(quarters_dir / name)
+    for report in reports:
+        report.unlink()
+    gone = sorted(set(withdrawn) | {p.stem for p in reports})
+    if gone:
+        print(
+            f"evalkit: quarters {', '.join(gone)} were withdrawn from the raw folder; their processed copies and "
+            "data-quality reports are removed.",
+            file=sys.stderr,
+        )
+    return gone

@@ -10,7 +10,7 @@ from snakemake.exceptions import WorkflowError
 from evalkit.config import as_json
 from evalkit.contract import QUARTER_FILES, QUARTER_PATTERN
 from evalkit.figures.labels import figure_label, municipality_label, report_label, report_section
-from evalkit.guard import reingest_other_key, stale_warehouse, write_run_status
+from evalkit.guard import reingest_other_key, remove_withdrawn, stale_warehouse, write_run_status
 from evalkit.ingest.delivery import discover_quarters, unread_entries, unread_message
 from evalkit.ingest.pseudonym import KEY_FINGERPRINT_FILE, key_fingerprint, load_key
 from evalkit.provenance import files_fingerprint, source_fingerprint
