@@ -36,8 +36,10 @@ onsuccess:
     write_run_status(RESULTS_DIR, "complete", RUN_STARTED)
 
 
+# A failed command's own message, last on the console: Snakemake's error block only names the log file.
 onerror:
     write_run_status(RESULTS_DIR, "failed", RUN_STARTED)
+    print(failure_messages(LOG_DIR, RUN_STARTED_AT), file=sys.stderr)
 
 
 rule all:

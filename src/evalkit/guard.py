@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from evalkit.ingest.pseudonym import ENV_VAR, KEY_FINGERPRINT_FILE, recorded_fingerprint
@@ -99,3 +100,17 @@ def remove_withdrawn(quarters_dir: Path, data_quality_dir: Path, quarters: list[
             file=sys.stderr,
         )
     return gone
+
+
+def failure_messages(log_dir: Path, since: datetime) -> str:
+    """The error messages evalkit commands wrote to the logs of this run (from their `evalkit ...: error:` line
+    on), so they can be the last thing on the console rather than only in a log file."""
+    found = []
+    for log in sorted(log_dir.rglob("*.log")) if log_dir.is_dir() else []:
+        if log.stat().st_mtime < since.timestamp():
+            continue
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        start = next((i for i, line in enumerate(lines) if line.startswith("evalkit ") and ": error: " in line), None)
+        if start is not None:
+            found.append(f"{log}:\n" + "\n".join(lines[start:]))
+    return "\n".join(found)

@@ -10,7 +10,13 @@ from snakemake.exceptions import WorkflowError
 from evalkit.config import as_json
 from evalkit.contract import QUARTER_FILES, QUARTER_PATTERN
 from evalkit.figures.labels import figure_label, municipality_label, report_label, report_section
-from evalkit.guard import reingest_other_key, remove_withdrawn, stale_warehouse, write_run_status
+from evalkit.guard import (
+    failure_messages,
+    reingest_other_key,
+    remove_withdrawn,
+    stale_warehouse,
+    write_run_status,
+)
 from evalkit.ingest.delivery import discover_quarters, unread_entries, unread_message
 from evalkit.ingest.pseudonym import KEY_FINGERPRINT_FILE, key_fingerprint, load_key
 from evalkit.provenance import files_fingerprint, source_fingerprint
@@ -27,7 +33,8 @@ RAW_DIR = Path(config["raw_dir"])
 PROCESSED_DIR = Path(config["processed_dir"])
 RESULTS_DIR = Path(config["results_dir"])
 LOG_DIR = RESULTS_DIR / "logs"
-RUN_STARTED = datetime.now().isoformat(timespec="seconds")
+RUN_STARTED_AT = datetime.now()
+RUN_STARTED = RUN_STARTED_AT.isoformat(timespec="seconds")
 WAREHOUSE = PROCESSED_DIR / "evalkit.duckdb"
 # Written by a successful build only; what the warehouse's readers depend on (evalkit.warehouse.build).
 WAREHOUSE_MANIFEST = manifest_file(WAREHOUSE)
