@@ -25,9 +25,15 @@ from evalkit.tables.registry import FAMILIES, IN_REPORT, PUBLISHED
 from evalkit.warehouse.build import CODE_MODULES as WAREHOUSE_MODULES
 from evalkit.warehouse.build import manifest_file
 
+
 # The rules call `evalkit`: found beside the Python running Snakemake (the project's .venv) even when that
 # environment is not activated, as in a plain `snakemake --cores 2`.
-os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+envvars:
+    "PATH",
+
+
+SEARCH_PATH = os.environ["PATH"]
+os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), SEARCH_PATH])
 
 RAW_DIR = Path(config["raw_dir"])
 PROCESSED_DIR = Path(config["processed_dir"])
