@@ -1,10 +1,12 @@
-"""What a run checks before any job starts, so that no step takes a stale output for a current one.
+"""What the workflow checks and records around a run, so that no step takes a stale output for a current one.
 
-Snakemake decides what to rerun from modification times and its own records of params; neither sees a quarter
-pseudonymised with another key (a lost key file, another user's home folder) or a warehouse that a failed job
-restored to its earlier state with a fresh modification time. These checks look at what the outputs were made
-from and remove the record that marks a stale output as done (a quarter's key fingerprint, the warehouse's
-manifest copy), so the run makes it again.
+Snakemake decides what to rerun from modification times, input checksums and its own records of params; none of
+them sees a quarter pseudonymised with another key (a lost key file, another user's home folder) or a warehouse
+that a failed job restored to its earlier state with a fresh modification time. Before any job, these checks
+look at what the outputs were made from and remove the record that marks a stale output as done (a quarter's key
+fingerprint, the warehouse's manifest copy), so the run makes it again. When a run starts, the copies of
+withdrawn deliveries go; results/run_status.txt says whether results/ is one successful run's; and a failed
+command's own message is repeated on the console.
 """
 
 from __future__ import annotations

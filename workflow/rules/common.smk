@@ -80,13 +80,13 @@ RUN_CONFIG = as_json(config)
 # The code each stage runs: a change reruns the stage (and what follows), not only a changed input.
 INGEST_CODE = source_fingerprint("contract.py", "duck.py", "ingest")
 WAREHOUSE_CODE = source_fingerprint(*WAREHOUSE_MODULES)
+TABLES_CODE = source_fingerprint("config.py", "contract.py", "duck.py", "tables", "tables/sql")
+PUBLISH_CODE = source_fingerprint("contract.py", "tables/registry.py", "publish")
 
 # The pseudonymisation key, made here on first use so that its creation shows on the console; only its
 # fingerprint is passed on. Quarters made with another key are ingested again, and a warehouse not built from
 # exactly the current quarters, key and code is rebuilt (evalkit.guard).
 KEY_FINGERPRINT = key_fingerprint(load_key(config["pseudonym_key_file"]))
-TABLES_CODE = source_fingerprint("config.py", "contract.py", "duck.py", "tables", "tables/sql")
-PUBLISH_CODE = source_fingerprint("contract.py", "tables/registry.py", "publish")
 
 
 wildcard_constraints:
