@@ -25,6 +25,23 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/notebooks.smk"
 
 
+# results/run_status.txt says whether results/ is one successful run's (evalkit.guard.write_run_status); a
+# quarter withdrawn from the raw folder loses its processed copy and report when a run (not a dry run) starts.
+onstart:
+    remove_withdrawn(PROCESSED_DIR / "quarters", DATA_QUALITY_DIR, QUARTERS)
+    write_run_status(RESULTS_DIR, "running", RUN_STARTED)
+
+
+onsuccess:
+    write_run_status(RESULTS_DIR, "complete", RUN_STARTED)
+
+
+# A failed command's own message, last on the console: Snakemake's error block only names the log file.
+onerror:
+    write_run_status(RESULTS_DIR, "failed", RUN_STARTED)
+    print(failure_messages(LOG_DIR, RUN_STARTED_AT), file=sys.stderr)
+
+
 rule all:
     input:
         get_final_output(),

@@ -46,7 +46,7 @@ GIB = 1 << 30
 MIB = 1 << 20
 NEW_QUARTER_MUNICIPALITY = "851"  # Aalborg delivers the incremental quarters
 # Synthetic, for the benchmark only: the key the ingest hashes citizen ids with (no key file is created).
-BENCH_KEY = "evalkit-bench-key"
+BENCH_KEY = "evalkit-benchmark-key-not-secret-0123"  # synthetic data only; 32+ bytes as every key
 SEED = 2026
 
 # Issue 7's targets: (measure, size it applies to or None for every size, comparison, threshold, text)

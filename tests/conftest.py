@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-TEST_KEY = "evalkit-test-key"
+TEST_KEY = "evalkit-test-key-of-at-least-32-bytes"
 
 
 @pytest.fixture(autouse=True)

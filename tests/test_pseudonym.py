@@ -4,7 +4,7 @@ import hmac
 import duckdb
 import pytest
 
-from evalkit.ingest.pseudonym import KeyError_, hmac_pads, hmac_sql, load_key
+from evalkit.ingest.pseudonym import KeyError_, hmac_pads, hmac_sql, key_fingerprint, load_key
 
 
 @pytest.mark.parametrize("key", [b"k", b"x" * 64, b"long key " * 20])
@@ -18,15 +18,37 @@ def test_sql_hmac_equals_python_hmac(key, message):
 
 
 def test_environment_key_wins(monkeypatch, tmp_path):
-    monkeypatch.setenv("EVALKIT_PSEUDONYM_KEY", "from-env")
-    assert load_key(tmp_path / "absent.key", project_root=tmp_path / "repo") == b"from-env"
+    monkeypatch.setenv("EVALKIT_PSEUDONYM_KEY", "from-env-" + "x" * 32)
+    assert load_key(tmp_path / "absent.key", project_root=tmp_path / "repo") == b"from-env-" + b"x" * 32
+
+
+@pytest.mark.parametrize("where", ["environment", "file"])
+def test_a_key_shorter_than_32_bytes_is_refused(monkeypatch, tmp_path, where):
+    key_file = tmp_path / "keys" / "pseudonym.key"
+    if where == "environment":
+        monkeypatch.setenv("EVALKIT_PSEUDONYM_KEY", "x" * 31)
+    else:
+        monkeypatch.delenv("EVALKIT_PSEUDONYM_KEY")
+        key_file.parent.mkdir()
+        key_file.write_text("x" * 31 + "\n")
+    with pytest.raises(KeyError_, match="31 bytes long; at least 32 are needed"):
+        load_key(key_file, project_root=tmp_path / "repo")
+    monkeypatch.setenv("EVALKIT_PSEUDONYM_KEY", "x" * 32)
+    assert load_key(key_file, project_root=tmp_path / "repo") == b"x" * 32
+
+
+def test_the_fingerprint_identifies_a_key_without_showing_it():
+    first, second = key_fingerprint(b"a" * 32), key_fingerprint(b"b" * 32)
+    assert first != second and first == key_fingerprint(b"a" * 32) and len(first) == 16
+    assert "a" * 8 not in first
 
 
 def test_key_file_is_created_once_and_reused(monkeypatch, tmp_path, capsys):
     monkeypatch.delenv("EVALKIT_PSEUDONYM_KEY")
     key_file = tmp_path / "keys" / "pseudonym.key"
     first = load_key(key_file, project_root=tmp_path / "repo")
-    assert "created a new pseudonymisation key" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "created a new pseudonymisation key" in err and "Back this file up" in err and str(key_file) in err
     assert load_key(key_file, project_root=tmp_path / "repo") == first
     assert len(first) == 64
     assert key_file.stat().st_mode & 0o077 == 0

@@ -33,7 +33,7 @@ def handover(tmp_path_factory):
 def test_every_planned_figure_of_every_report_is_drawn_and_nothing_else(handover):
     tmp, config, _ = handover
     results = tmp / "results"
-    tables = build.load_tables(results / "publish")
+    tables = build.load_tables(results / "staging" / "publish")  # what this run drew its figures from
     municipalities = load_municipalities(ROOT / "config" / "municipalities.csv")
     for entry in config["reports"]:
         context = build.Context(entry, tables, municipalities, Text(config.get("language", "da")))

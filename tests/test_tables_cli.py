@@ -213,3 +213,29 @@ def test_docs_list_exactly_the_columns_written():
     assert set(documented) == set(FAMILIES)
     for name, family in FAMILIES.items():
         assert documented[name] == list(family.columns), name
+
+
+def test_amounts_are_the_same_whatever_order_the_rows_were_stored_in(tmp_path):
+    """Byte-identical figure tables from the same rows: float sums in storage order differ in the last digits."""
+    (tmp_path / "unit_costs.csv").write_text("paragraph,unit,price_dkk,price_year\n85,hour,400,2021\n")
+    hours = [0.1, 0.2, 0.3, 0.7, 1e-3, 1234.56]
+    staff = [
+        {"kommunekode": "851", "offer": f"o{i}", "month": "2021-05-01", "hours": h, "hourly_cost_dkk": 0.1 + h}
+        for i, h in enumerate(hours)
+    ]
+    housing = [
+        {"kommunekode": "851", "month": f"2021-0{4 + i % 3}-01", "hours": h, "citizens": 1, "amount_dkk": h * 3}
+        for i, h in enumerate(hours)
+    ]
+    written = {}
+    for order, rows in (("stored", staff), ("reversed", staff[::-1])):
+        db = build_warehouse(
+            tmp_path / f"{order}.duckdb",
+            {"staff_hours": rows, "housing_support": housing if order == "stored" else housing[::-1]},
+        )
+        out = tmp_path / order
+        args = ["tables", "--config", str(config(tmp_path, [REPORT])), "--db", str(db), "--out-dir", str(out)]
+        assert main([*args, "--family", "investment", "housing_support", "--threads", "1"]) == 0
+        written[order] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert set(written["stored"]) == {"investment.csv", "housing_support.csv"}
+    assert written["stored"] == written["reversed"]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from evalkit.tables.stats import register_wilson
+from evalkit.tables.stats import register_macros
 
 
 @pytest.fixture
 def con():
     connection = duckdb.connect()
-    register_wilson(connection)
+    register_macros(connection)
     yield connection
     connection.close()
 

@@ -11,6 +11,7 @@ from warehouse_factory import build_from_raw
 
 from evalkit.contract import AccountingError
 from evalkit.ingest import ingest_quarter
+from evalkit.ingest.pseudonym import KeyError_, key_fingerprint
 from evalkit.warehouse.build import MANIFEST, build_warehouse
 
 HEADER = "course_id,citizen_id,paragraph,start_date,end_date,end_reason\n"
@@ -216,3 +217,15 @@ def test_a_failed_update_leaves_the_warehouse_as_it_was(tmp_path):
     with pytest.raises(AccountingError, match="2021Q3/851_services.csv: read 2, loaded 1, quarantined 1"):
         build_warehouse(dirs, db)
     assert contents(db) == before
+
+
+def test_quarters_made_with_different_keys_are_never_built_together(tmp_path):
+    dirs = ingest_all(tmp_path)
+    ingest_quarter(tmp_path / "raw", "2021Q2", dirs[1], b"another key of at least thirty-two bytes")
+    with pytest.raises(KeyError_, match="quarters 2021Q1, 2021Q3 were pseudonymised with another key"):
+        build_warehouse(
+            dirs, tmp_path / "evalkit.duckdb", key=key_fingerprint(b"another key of at least thirty-two bytes")
+        )
+    with pytest.raises(KeyError_, match="quarters 2021Q2 were pseudonymised with another key"):
+        build_warehouse(dirs, tmp_path / "evalkit.duckdb")
+    assert not (tmp_path / "evalkit.duckdb").exists()

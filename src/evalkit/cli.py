@@ -43,7 +43,9 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _warehouse(args: argparse.Namespace) -> int:
-    done = build_warehouse([Path(d) for d in args.quarter_dirs], Path(args.db), resources_from(args))
+    done = build_warehouse(
+        [Path(d) for d in args.quarter_dirs], Path(args.db), resources_from(args), key=args.key_fingerprint
+    )
     print(f"warehouse {args.db} {done}")
     return 0
 
@@ -63,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     warehouse = sub.add_parser("warehouse", help="build the DuckDB warehouse from ingested quarters")
     warehouse.add_argument("--db", required=True, help="the DuckDB file to write")
     warehouse.add_argument("quarter_dirs", nargs="*", help="ingest output folders, one per quarter")
+    warehouse.add_argument(
+        "--key-fingerprint", help="fingerprint of the current pseudonymisation key; every quarter must have it"
+    )
     add_resource_arguments(warehouse)
     warehouse.set_defaults(run=_warehouse)
 

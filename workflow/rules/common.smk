@@ -1,33 +1,69 @@
 # Paths, lists and input functions for the rules, as the snakemake-workflows layout keeps them. The other files
 # of workflow/rules hold rules only and may be included in any order. Every folder comes from the config.
+import os
+import sys
+from datetime import datetime
 from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
 
 from evalkit.config import as_json
 from evalkit.contract import QUARTER_FILES, QUARTER_PATTERN
 from evalkit.figures.labels import figure_label, municipality_label, report_label, report_section
-from evalkit.ingest.delivery import discover_quarters
+from evalkit.guard import (
+    failure_messages,
+    reingest_other_key,
+    remove_withdrawn,
+    stale_warehouse,
+    write_run_status,
+)
+from evalkit.ingest.delivery import discover_quarters, unread_entries, unread_message
+from evalkit.ingest.pseudonym import KEY_FINGERPRINT_FILE, key_fingerprint, load_key
 from evalkit.provenance import files_fingerprint, source_fingerprint
 from evalkit.reproduce.compare import published_families
 from evalkit.tables.registry import FAMILIES, IN_REPORT, PUBLISHED
 from evalkit.warehouse.build import CODE_MODULES as WAREHOUSE_MODULES
+from evalkit.warehouse.build import manifest_file
+
+
+# The rules call `evalkit`: found beside the Python running Snakemake (the project's .venv) even when that
+# environment is not activated, as in a plain `snakemake --cores 2`.
+envvars:
+    "PATH",
+
+
+SEARCH_PATH = os.environ["PATH"]
+os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), SEARCH_PATH])
 
 RAW_DIR = Path(config["raw_dir"])
 PROCESSED_DIR = Path(config["processed_dir"])
 RESULTS_DIR = Path(config["results_dir"])
 LOG_DIR = RESULTS_DIR / "logs"
+RUN_STARTED_AT = datetime.now()
+RUN_STARTED = RUN_STARTED_AT.isoformat(timespec="seconds")
 WAREHOUSE = PROCESSED_DIR / "evalkit.duckdb"
+# Written by a successful build only; what the warehouse's readers depend on (evalkit.warehouse.build).
+WAREHOUSE_MANIFEST = manifest_file(WAREHOUSE)
 TABLES_DIR = RESULTS_DIR / "tables"
 PUBLISH_DIR = RESULTS_DIR / "publish"
+# The publication copies the figures and notebooks are made from; copied to PUBLISH_DIR, and the workbook
+# written, only once every other output of the run is made: a run that fails never rewrites what is handed on.
+STAGED_PUBLISH_DIR = RESULTS_DIR / "staging" / "publish"
 FIGURES_DIR = RESULTS_DIR / "figures"
 NOTEBOOKS_DIR = RESULTS_DIR / "notebooks"
 DATA_QUALITY_DIR = RESULTS_DIR / "data_quality"
-PUBLISH_AUDIT = PUBLISH_DIR / "audit.csv"
-PUBLISH_SUMMARY = PUBLISH_DIR / "README.md"
+# The publication audit (every masked cell's range) and what the symbols mean, beside the copies.
+PUBLISH_NOTES = ("audit.csv", "README.md")
 WORKBOOK = RESULTS_DIR / "tables.xlsx"
 REPRODUCTION_MD = RESULTS_DIR / "reproduction.md"
 REPRODUCTION_CSV = RESULTS_DIR / "reproduction.csv"
 MUNICIPALITY_NAMES = "config/municipalities.csv"
 
+# Anything under the raw folder that no job would read stops the run before any job starts: a misnamed quarter
+# folder or a file in the wrong place would otherwise leave a municipality's numbers out without a word.
+UNREAD, NOTES = unread_entries(RAW_DIR)
+if UNREAD:
+    raise WorkflowError(unread_message(RAW_DIR, UNREAD, NOTES, config["language"]))
 QUARTERS = discover_quarters(RAW_DIR)
 # The families of the registry (evalkit.tables.registry): all of them are computed, the published ones copied
 # for publication, and those marked for the report shown in the HTML report.
@@ -49,6 +85,11 @@ WAREHOUSE_CODE = source_fingerprint(*WAREHOUSE_MODULES)
 TABLES_CODE = source_fingerprint("config.py", "contract.py", "duck.py", "tables", "tables/sql")
 PUBLISH_CODE = source_fingerprint("contract.py", "tables/registry.py", "publish")
 
+# The pseudonymisation key, made here on first use so that its creation shows on the console; only its
+# fingerprint is passed on. Quarters made with another key are ingested again, and a warehouse not built from
+# exactly the current quarters, key and code is rebuilt (evalkit.guard).
+KEY_FINGERPRINT = key_fingerprint(load_key(config["pseudonym_key_file"]))
+
 
 wildcard_constraints:
     quarter=QUARTER_PATTERN.pattern.strip("^$"),
@@ -59,7 +100,12 @@ def quarter_dir(quarter):
 
 
 def quarter_outputs(quarter):
-    return [str(quarter_dir(quarter) / f"{name}.parquet") for name in QUARTER_FILES]
+    parquet = [str(quarter_dir(quarter) / f"{name}.parquet") for name in QUARTER_FILES]
+    return [*parquet, str(quarter_dir(quarter) / KEY_FINGERPRINT_FILE)]
+
+
+reingest_other_key([quarter_dir(q) for q in QUARTERS], KEY_FINGERPRINT, config["pseudonym_key_file"])
+stale_warehouse(WAREHOUSE, [quarter_dir(q) for q in QUARTERS], WAREHOUSE_CODE, KEY_FINGERPRINT)
 
 
 def delivery_folder(wildcards):
@@ -80,8 +126,16 @@ def table_files(families):
     return [TABLES_DIR / f"{family}.csv" for family in families]
 
 
-def publish_files(families):
-    return [PUBLISH_DIR / f"{family}.csv" for family in families]
+def publish_files(families, folder=STAGED_PUBLISH_DIR):
+    return [folder / f"{family}.csv" for family in families]
+
+
+def publish_notes(folder=STAGED_PUBLISH_DIR):
+    return [folder / name for name in PUBLISH_NOTES]
+
+
+def released_files():
+    return [*publish_files(PUBLISHED_FAMILIES, PUBLISH_DIR), *publish_notes(PUBLISH_DIR)]
 
 
 def reproduced_tables():
@@ -107,12 +161,18 @@ def reproduction_inputs():
     }
 
 
+def checked_outputs():
+    """Every output of a run but the publication copies and the workbook, which wait for all of these."""
+    checked = [WAREHOUSE, WAREHOUSE_MANIFEST, *table_files(TABLE_FAMILIES), *publish_files(PUBLISHED_FAMILIES)]
+    checked += publish_notes()
+    checked += data_quality_reports()
+    checked += [FIGURES_DIR / report_id for report_id in REPORT_IDS]
+    checked += [NOTEBOOKS_DIR / f"{report_id}.html" for report_id in NOTEBOOK_REPORTS]
+    if REPRODUCE:
+        checked.append(REPRODUCTION_MD)
+    return checked
+
+
 def get_final_output():
     """What `make results` (rule all) builds."""
-    final = [WAREHOUSE, *table_files(TABLE_FAMILIES), *publish_files(PUBLISHED_FAMILIES), PUBLISH_AUDIT, WORKBOOK]
-    final += data_quality_reports()
-    final += [FIGURES_DIR / report_id for report_id in REPORT_IDS]
-    final += [NOTEBOOKS_DIR / f"{report_id}.html" for report_id in NOTEBOOK_REPORTS]
-    if REPRODUCE:
-        final.append(REPRODUCTION_MD)
-    return final
+    return [*checked_outputs(), *released_files(), WORKBOOK]

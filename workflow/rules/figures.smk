@@ -16,7 +16,7 @@ rule figures_report:
         ],
         # what the masking did and what the audit found, with the tables
         publication_audit=report(
-            PUBLISH_SUMMARY,
+            publish_notes()[1],
             caption="../report/audit.rst",
             category=lambda wildcards: report_section(config, "tables"),
         ),
@@ -38,7 +38,7 @@ rule figures_report:
         "../../environment.yml"
     params:
         config=RUN_CONFIG,
-        tables_dir=PUBLISH_DIR,
+        tables_dir=STAGED_PUBLISH_DIR,
         out_dir=FIGURES_DIR,
     shell:
         "evalkit figures --config-json {params.config:q} --tables {params.tables_dir:q} --report {wildcards.report}"

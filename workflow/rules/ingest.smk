@@ -6,7 +6,7 @@ rule ingest:
     input:
         delivery_folder,
     output:
-        [str(quarter_dir("{quarter}") / f"{name}.parquet") for name in QUARTER_FILES],
+        quarter_outputs("{quarter}"),
     log:
         LOG_DIR / "ingest" / "{quarter}.log",
     conda:
@@ -20,6 +20,7 @@ rule ingest:
         raw_dir=RAW_DIR,
         out_dir=lambda wildcards: quarter_dir(wildcards.quarter),
         key_file=config["pseudonym_key_file"],
+        key=KEY_FINGERPRINT,
         code=INGEST_CODE,
     shell:
         "evalkit ingest --raw-dir {params.raw_dir:q} --quarter {wildcards.quarter} "

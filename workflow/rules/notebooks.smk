@@ -6,6 +6,7 @@ rule notebook:
         **reproduction_inputs(),
         notebook="notebooks/{report}.py",
         db=WAREHOUSE,
+        manifest=WAREHOUSE_MANIFEST,
         tables=table_files(PUBLISHED_FAMILIES),
         publish=publish_files(PUBLISHED_FAMILIES),
         unit_costs=config["unit_costs"],
@@ -26,7 +27,7 @@ rule notebook:
     params:
         config=RUN_CONFIG,
         tables_dir=TABLES_DIR,
-        publish_dir=PUBLISH_DIR,
+        publish_dir=STAGED_PUBLISH_DIR,
         reproduction=lambda wildcards, input: (
             f"--reproduction '{input.reproduction_table}'" if "reproduction_table" in input.keys() else ""
         ),

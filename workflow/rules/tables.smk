@@ -1,11 +1,12 @@
 # Figure tables (contract section 6): results/tables/<family>.csv for every configured report, all families in
-# one job (each report's scoped views and shared definitions are built once); publication copies
-# results/publish/<family>.csv, every family masked together and audited (audit.csv, README.md); results/tables.xlsx,
-# the publication copies as a workbook.
-# `snakemake tables` builds only results/tables/.
+# one job (each report's scoped views and shared definitions are built once); publication copies with counts 1-4
+# masked together and audited (audit.csv, README.md), staged in results/staging/publish/ for the figures and notebooks and released to results/publish/
+# with results/tables.xlsx (the publication copies as a workbook) only after every other output of the run is
+# made. `snakemake tables` builds only results/tables/.
 rule figure_tables:
     input:
         db=WAREHOUSE,
+        manifest=WAREHOUSE_MANIFEST,
         unit_costs=config["unit_costs"],
         payers=payer_shares,
     output:
@@ -35,8 +36,7 @@ rule publish_tables:
         published_figures=[config["published_figures"]] if REPRODUCE else [],
     output:
         publish_files(PUBLISHED_FAMILIES),
-        audit=PUBLISH_AUDIT,
-        summary=PUBLISH_SUMMARY,
+        publish_notes(),
     log:
         LOG_DIR / "publish.log",
     conda:
@@ -45,7 +45,7 @@ rule publish_tables:
         code=PUBLISH_CODE,
         families=PUBLISHED_FAMILIES,
         tables_dir=TABLES_DIR,
-        publish_dir=PUBLISH_DIR,
+        publish_dir=STAGED_PUBLISH_DIR,
         figures=lambda wildcards, input: (
             f"--published-figures '{input.published_figures[0]}'" if input.published_figures else ""
         ),
@@ -57,9 +57,26 @@ rule publish_tables:
         " > {log:q} 2>&1 || (cat {log:q} >&2; exit 1)"
 
 
+rule release_publication:
+    input:
+        staged=[*publish_files(PUBLISHED_FAMILIES), *publish_notes()],
+        checked=checked_outputs(),
+    output:
+        released_files(),
+    log:
+        LOG_DIR / "release.log",
+    conda:
+        "../../environment.yml"
+    params:
+        publish_dir=PUBLISH_DIR,
+    shell:
+        "cp {input.staged:q} {params.publish_dir:q}/ > {log:q} 2>&1"
+
+
 rule excel_workbook:
     input:
-        publish_files(PUBLISHED_FAMILIES),
+        staged=publish_files(PUBLISHED_FAMILIES),
+        checked=checked_outputs(),
     output:
         WORKBOOK,
     log:
@@ -68,7 +85,7 @@ rule excel_workbook:
         "../../environment.yml"
     params:
         code=PUBLISH_CODE,
-        tables_dir=PUBLISH_DIR,
+        tables_dir=STAGED_PUBLISH_DIR,
         families=PUBLISHED_FAMILIES,
         # A function, not the bare string: the linter takes a param such as "da" for a path prefix of "data/".
         language=lambda wildcards: config["language"],
@@ -84,5 +101,4 @@ rule tables:
 
 rule publish:
     input:
-        publish_files(PUBLISHED_FAMILIES),
-        PUBLISH_AUDIT,
+        released_files(),

@@ -1,12 +1,14 @@
 # The one DuckDB database every figure reads: newest quarter wins by key, accounting re-checked.
 # update(): a delivery of newer quarters is applied to the existing database instead of rebuilding it
 # (evalkit.warehouse decides, and rebuilds in full whenever anything else changed); Snakemake keeps a backup
-# of the database while the job runs and restores it if the job fails.
+# of the database while the job runs and restores it if the job fails. The manifest copy is written only by a
+# build that succeeded, and every reader depends on it: after a failed or killed job the next run builds again.
 rule warehouse:
     input:
         [quarter_outputs(quarter) for quarter in QUARTERS],
     output:
-        update(WAREHOUSE),
+        db=update(WAREHOUSE),
+        manifest=WAREHOUSE_MANIFEST,
     log:
         LOG_DIR / "warehouse.log",
     conda:
@@ -17,8 +19,10 @@ rule warehouse:
     params:
         quarter_dirs=[str(quarter_dir(quarter)) for quarter in QUARTERS],
         code=WAREHOUSE_CODE,
+        key=KEY_FINGERPRINT,
     shell:
-        "evalkit warehouse --db {output:q} --threads {threads} --memory-mb {resources.mem_mb}"
+        "evalkit warehouse --db {output.db:q} --key-fingerprint {params.key} --threads {threads}"
+        " --memory-mb {resources.mem_mb}"
         " {params.quarter_dirs:q} > {log:q} 2>&1"
 
 
@@ -26,7 +30,8 @@ rule warehouse:
 # Shown in the HTML report after the reproduction.
 rule data_quality:
     input:
-        WAREHOUSE,
+        db=WAREHOUSE,
+        manifest=WAREHOUSE_MANIFEST,
     output:
         [
             report(path, caption="../report/data_quality.rst", category=report_section(config, "data_quality"))
@@ -42,5 +47,5 @@ rule data_quality:
         # A function, not the bare string: the linter takes a param such as "da" for a path prefix of "data/".
         language=lambda wildcards: config["language"],
     shell:
-        "evalkit data-quality --db {input:q} --out-dir {params.out_dir:q} --lang {params.language}"
+        "evalkit data-quality --db {input.db:q} --out-dir {params.out_dir:q} --lang {params.language}"
         " {params.quarters} > {log:q} 2>&1"

@@ -12,6 +12,7 @@ from pathlib import Path
 from evalkit.duck import DEFAULT_RESOURCES, Resources
 
 from .delivery import IngestError, quarter_deliveries
+from .pseudonym import write_fingerprint
 from .session import Session
 from .staging import FileOutcome, ingest_files
 
@@ -32,6 +33,7 @@ def ingest_quarter(
         if problems:
             raise IngestError("\n".join(str(problem) for problem in problems))
         session.write_parquet(out_dir)
+        write_fingerprint(out_dir, key)
     finally:
         session.close()
     return outcomes

@@ -103,6 +103,104 @@ def second_files(deliveries: list[Delivery]) -> list[FileProblem]:
     return problems
 
 
+@dataclass(frozen=True)
+class Unread:
+    """Something under the raw folder that the pipeline would not read: a delivery it would silently miss."""
+
+    path: str  # relative to the raw folder; a folder ends in "/"
+    kind: str  # a key of UNREAD_TEXT
+
+
+UNREAD_TEXT = {
+    "en": {
+        "not_quarter": "a folder whose name is not a quarter: expected YYYYQN, e.g. 2022Q3",
+        "outside_quarter": "a file outside a quarter folder: expected it in a quarter folder, e.g. 2022Q3/{name}",
+        "sub_folder": "a folder inside a quarter folder: expected the files directly in the quarter folder, "
+        "e.g. {quarter}/851_courses.csv",
+        "data_note": "a text file holding a table: expected a .csv file named <kommunekode>_<table>.csv",
+        "heading": "{raw_dir} holds what the pipeline would not read, so nothing was run. Rename or move each "
+        "(notes, .md and .txt files that are not tables, may stay):",
+        "notes": "Notes, not read: {notes}",
+    },
+    "da": {
+        "not_quarter": "en mappe hvis navn ikke er et kvartal: forventede ÅÅÅÅQN, fx 2022Q3",
+        "outside_quarter": "en fil uden for en kvartalsmappe: forventede den i en kvartalsmappe, fx 2022Q3/{name}",
+        "sub_folder": "en mappe inde i en kvartalsmappe: forventede filerne direkte i kvartalsmappen, "
+        "fx {quarter}/851_courses.csv",
+        "data_note": "en tekstfil med en tabel: forventede en .csv-fil med navnet <kommunekode>_<tabel>.csv",
+        "heading": "{raw_dir} indeholder noget, pipelinen ikke ville læse, så intet blev kørt. Omdøb eller flyt "
+        "hver (noter, .md- og .txt-filer der ikke er tabeller, må blive):",
+        "notes": "Noter, ikke læst: {notes}",
+    },
+}
+
+_KNOWN_HEADERS = {name for table in TABLES.values() for name in contract.header_lookup(table)}
+
+
+def _holds_a_table(path: Path) -> bool:
+    """A .txt note whose first line is a header of contract columns is a delivery under the wrong name."""
+    if path.suffix.lower() != ".txt":
+        return False
+    with open(path, "rb") as handle:
+        first = handle.readline(4096).decode("utf-8", "replace")
+    cells = {contract.normalise_header(c) for c in re.split(r"[;,\t]", first)}
+    return len(cells & _KNOWN_HEADERS) >= 2
+
+
+def _is_note(path: Path) -> bool:
+    return path.is_file() and is_ignorable(path) and not _holds_a_table(path)
+
+
+def unread_entries(raw_dir: Path) -> tuple[list[Unread], list[str]]:
+    """What under raw_dir the pipeline would not read, and the notes it leaves alone (both relative to raw_dir)."""
+    if not raw_dir.is_dir():
+        return [], []
+    unread, notes = [], []
+    for path in sorted(raw_dir.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if _is_note(path):
+            notes.append(path.name)
+        elif path.is_file():
+            unread.append(Unread(path.name, "data_note" if _holds_a_table(path) else "outside_quarter"))
+        elif not contract.QUARTER_PATTERN.match(path.name):
+            unread.append(Unread(f"{path.name}/", "not_quarter"))
+        else:
+            inner_unread, inner_notes = folder_unread(path)
+            unread += inner_unread
+            notes += inner_notes
+    return unread, notes
+
+
+def folder_unread(folder: Path) -> tuple[list[Unread], list[str]]:
+    """In a delivery folder: the sub-folders and disguised tables the ingest would not read, and the notes."""
+    unread, notes = [], []
+    for path in sorted(folder.iterdir()):
+        shown = f"{folder.name}/{path.name}"
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            unread.append(Unread(f"{shown}/", "sub_folder"))
+        elif _holds_a_table(path):
+            unread.append(Unread(shown, "data_note"))
+        elif _is_note(path):
+            notes.append(shown)
+    return unread, notes
+
+
+def unread_message(raw_dir: Path, unread: list[Unread], notes: list[str], language: str = "en") -> str:
+    """One message listing everything the pipeline would not read and the form expected for each."""
+    text = UNREAD_TEXT["da" if language == "da" else "en"]
+    lines = [text["heading"].format(raw_dir=raw_dir)]
+    for entry in unread:
+        name = entry.path.rstrip("/").rsplit("/", 1)[-1]
+        quarter = entry.path.split("/", 1)[0]
+        lines.append(f"  {entry.path}: " + text[entry.kind].format(name=name, quarter=quarter))
+    if notes:
+        lines.append(text["notes"].format(notes=", ".join(notes)))
+    return "\n".join(lines)
+
+
 def discover_quarters(raw_dir: Path) -> list[str]:
     """The delivery folders (YYYYQN) under raw_dir, oldest first; anything else there is not a delivery."""
     if not raw_dir.is_dir():

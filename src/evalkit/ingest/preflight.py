@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import secrets
 import sys
 from dataclasses import asdict, dataclass, field
@@ -19,7 +20,16 @@ from pathlib import Path
 from evalkit import contract
 from evalkit.contract import QUARANTINE
 
-from .delivery import classify, is_ignorable, scrub, second_files
+from .delivery import (
+    UNREAD_TEXT,
+    Unread,
+    classify,
+    folder_unread,
+    is_ignorable,
+    scrub,
+    second_files,
+    unread_entries,
+)
 from .dialect import FileProblem
 from .messages import column_label, example_line
 from .session import Session
@@ -43,6 +53,7 @@ TEXT = {
         "files_word": "filer",
         "no_files": "Ingen CSV- eller Excel-filer fundet i {paths}.",
         "missing_path": "{path}: findes ikke",
+        "unread": "{path}: BLIVER IKKE LÆST: {problem}",
     },
     "en": {
         "file": "{file} ({table}, municipality {kommunekode})",
@@ -58,6 +69,7 @@ TEXT = {
         "files_word": "files",
         "no_files": "No CSV or Excel files found in {paths}.",
         "missing_path": "{path}: does not exist",
+        "unread": "{path}: WOULD NOT BE READ: {problem}",
     },
 }
 
@@ -87,16 +99,48 @@ class FileReport:
     error: str | None = None
 
 
-def _files(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    files, missing = [], []
+# A folder name meant as a quarter but not written YYYYQN (`2022-Q3`, `2023q3`, `2022Q2 rettet`).
+_QUARTER_LIKE = re.compile(r"\d{4}\W*q\W*[1-4]", re.IGNORECASE)
+
+
+@dataclass
+class Found:
+    files: list[Path] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _data_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and not is_ignorable(p))
+
+
+def _files(paths: list[Path]) -> Found:
+    """The data files under paths: files, delivery folders, or a raw folder of delivery folders; and what the
+    pipeline would not read there."""
+    found = Found()
     for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.is_file() and not is_ignorable(p))
+        if path.is_dir() and any(contract.QUARTER_PATTERN.match(p.name) for p in path.iterdir() if p.is_dir()):
+            unread, notes = unread_entries(path)
+            found.unread += unread
+            found.notes += notes
+            found.files += [f for q in sorted(path.iterdir()) if q.is_dir() and _is_quarter(q) for f in _data_files(q)]
+        elif path.is_dir():
+            if not _is_quarter(path) and _QUARTER_LIKE.search(path.name):
+                found.unread.append(Unread(f"{path.name}/", "not_quarter"))
+            unread, notes = folder_unread(path)
+            found.unread += unread
+            found.notes += notes
+            found.files += _data_files(path)
         elif path.is_file():
-            files.append(path)
+            found.files.append(path)
         else:
-            missing.append(str(path))
-    return files, missing
+            found.missing.append(str(path))
+    return found
+
+
+def _is_quarter(folder: Path) -> bool:
+    return bool(contract.QUARTER_PATTERN.match(folder.name))
 
 
 def _display(path: Path) -> str:
@@ -121,9 +165,11 @@ def _problems(session: Session, display: str, language: str) -> list[Problem]:
     return [Problem(column, code, reason, n, list(examples)) for column, code, reason, n, examples in grouped]
 
 
-def validate_paths(paths: list[Path], language: str = "da") -> tuple[list[FileReport], list[str]]:
-    """A report per file found under paths (files or delivery folders), and the paths that do not exist."""
-    files, missing = _files(paths)
+def validate_paths(paths: list[Path], language: str = "da") -> tuple[list[FileReport], Found]:
+    """A report per file found under paths (files or delivery folders), and what else was found there: the paths
+    that do not exist, what the pipeline would not read, the notes."""
+    found = _files(paths)
+    files = found.files
     reports: dict[str, FileReport] = {}
     deliveries = []
     for path in files:
@@ -157,16 +203,22 @@ def validate_paths(paths: list[Path], language: str = "da") -> tuple[list[FileRe
     finally:
         session.close()
     reports = [reports[_display(path)] for path in files]
-    return reports, missing
+    return reports, found
 
 
 def _unusable(problem: FileProblem, language: str) -> FileReport:
     return FileReport(problem.path, UNUSABLE, error=scrub(problem.problem(language)))
 
 
-def render(reports: list[FileReport], missing: list[str], language: str) -> str:
+def render(reports: list[FileReport], found: Found, language: str) -> str:
     text = TEXT[language]
-    lines = [text["missing_path"].format(path=path) for path in missing]
+    lines = [text["missing_path"].format(path=path) for path in found.missing]
+    for entry in found.unread:
+        name, quarter = entry.path.rstrip("/").rsplit("/", 1)[-1], entry.path.split("/", 1)[0]
+        problem = UNREAD_TEXT[language][entry.kind].format(name=name, quarter=quarter)
+        lines.append(text["unread"].format(path=entry.path, problem=problem))
+    if found.notes:
+        lines.append(UNREAD_TEXT[language]["notes"].format(notes=", ".join(found.notes)))
     for report in reports:
         if report.status == UNUSABLE:
             lines.append(text["unusable"].format(file=report.file, problem=report.error))
@@ -205,8 +257,8 @@ def render(reports: list[FileReport], missing: list[str], language: str) -> str:
     return "\n".join(lines)
 
 
-def exit_code(reports: list[FileReport], missing: list[str]) -> int:
-    return max([r.status for r in reports] + [UNUSABLE] * bool(missing) + [CLEAN])
+def exit_code(reports: list[FileReport], found: Found) -> int:
+    return max([r.status for r in reports] + [UNUSABLE] * bool(found.missing or found.unread) + [CLEAN])
 
 
 def cli(argv: list[str]) -> int:
@@ -219,19 +271,25 @@ def cli(argv: list[str]) -> int:
     parser.add_argument("--lang", choices=("da", "en"), default="da", help="language of the report (default da)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON for machines")
     args = parser.parse_args(argv)
-    reports, missing = validate_paths(args.paths, args.lang)
-    if not reports and not missing:
+    reports, found = validate_paths(args.paths, args.lang)
+    if not reports and not found.missing and not found.unread:
         print(TEXT[args.lang]["no_files"].format(paths=", ".join(map(str, args.paths))), file=sys.stderr)
         return UNUSABLE
-    code = exit_code(reports, missing)
+    code = exit_code(reports, found)
     if args.json:
         print(
             json.dumps(
-                {"exit_code": code, "missing": missing, "files": [asdict(r) for r in reports]},
+                {
+                    "exit_code": code,
+                    "missing": found.missing,
+                    "unread": [asdict(u) for u in found.unread],
+                    "notes": found.notes,
+                    "files": [asdict(r) for r in reports],
+                },
                 ensure_ascii=False,
                 indent=2,
             )
         )
     else:
-        print(render(reports, missing, args.lang))
+        print(render(reports, found, args.lang))
     return code

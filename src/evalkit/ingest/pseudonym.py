@@ -1,6 +1,8 @@
 """The key behind citizen keys, and HMAC-SHA-256 expressed in DuckDB SQL.
 
-The key comes from EVALKIT_PSEUDONYM_KEY or from a key file outside the repository, created on first use. The
+The key comes from EVALKIT_PSEUDONYM_KEY or from a key file outside the repository, created on first use. Each
+ingested quarter records the key's fingerprint (an HMAC of a fixed text, from which the key cannot be had), so
+quarters pseudonymised with different keys are never mixed in one warehouse. The
 HMAC is computed inside DuckDB (two nested sha256 calls over the padded key, RFC 2104) so millions of CPR numbers
 are hashed at column speed without a Python loop; tests check it against Python's hmac module.
 """
@@ -8,6 +10,7 @@ are hashed at column speed without a Python loop; tests check it against Python'
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import secrets
 import sys
@@ -16,6 +19,10 @@ from pathlib import Path
 
 ENV_VAR = "EVALKIT_PSEUDONYM_KEY"
 _BLOCK = 64  # SHA-256 block size in bytes
+MIN_KEY_BYTES = 32  # a shorter key could be guessed, and every citizen key with it
+# Written beside an ingested quarter's Parquet files: the fingerprint of the key its citizen keys were made with.
+KEY_FINGERPRINT_FILE = "pseudonym_key.fingerprint"
+_FINGERPRINT_TEXT = b"evalkit pseudonym key fingerprint"
 
 
 class KeyError_(Exception):
@@ -34,7 +41,7 @@ def load_key(key_file: str | os.PathLike | None, project_root: Path | None = Non
     """The key bytes: the environment variable wins; otherwise the key file, created with 32 random bytes if absent."""
     from_env = os.environ.get(ENV_VAR)
     if from_env:
-        return from_env.encode("utf-8")
+        return _long_enough(from_env.encode("utf-8"), ENV_VAR)
     if not key_file:
         raise KeyError_(f"no pseudonymisation key: set {ENV_VAR} or pseudonym_key_file in the config")
     path = Path(key_file).expanduser().resolve()
@@ -49,7 +56,31 @@ def load_key(key_file: str | os.PathLike | None, project_root: Path | None = Non
     key = path.read_text(encoding="utf-8").strip().encode("utf-8")
     if not key:
         raise KeyError_(f"the pseudonymisation key file {path} is empty")
+    return _long_enough(key, f"the key file {path}")
+
+
+def _long_enough(key: bytes, source: str) -> bytes:
+    if len(key) < MIN_KEY_BYTES:
+        raise KeyError_(
+            f"the pseudonymisation key from {source} is {len(key)} bytes long; at least {MIN_KEY_BYTES} are needed. "
+            f"Use a key of {MIN_KEY_BYTES} or more random characters, or remove the key file to have one made"
+        )
     return key
+
+
+def key_fingerprint(key: bytes) -> str:
+    """What identifies a key without revealing it: the first 16 hex digits of the key's HMAC of a fixed text."""
+    return hmac.new(key, _FINGERPRINT_TEXT, hashlib.sha256).hexdigest()[:16]
+
+
+def write_fingerprint(out_dir: Path, key: bytes) -> None:
+    (out_dir / KEY_FINGERPRINT_FILE).write_text(key_fingerprint(key) + "\n", encoding="utf-8")
+
+
+def recorded_fingerprint(quarter_dir: Path) -> str | None:
+    """The fingerprint of the key an ingested quarter was made with; None where it has none."""
+    path = quarter_dir / KEY_FINGERPRINT_FILE
+    return path.read_text(encoding="utf-8").strip() if path.exists() else None
 
 
 def _create_key_file(path: Path) -> None:
@@ -66,8 +97,9 @@ def _create_key_file(path: Path) -> None:
     finally:
         os.unlink(partial)
     print(
-        f"evalkit: created a new pseudonymisation key at {path}. Keep it: citizen keys from later runs "
-        f"only match earlier ones when the same key is used (or set {ENV_VAR}).",
+        f"evalkit: created a new pseudonymisation key at {path}. Back this file up: citizen keys only match "
+        f"across quarters made with the same key, and a lost key means ingesting every quarter again (or set "
+        f"{ENV_VAR}).",
         file=sys.stderr,
     )
 

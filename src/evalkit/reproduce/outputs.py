@@ -129,4 +129,9 @@ def failure_message(outcomes: Sequence[Outcome]) -> str:
             f"  {r['report']} {r['location']} (l. {r['line']}), {r['report_id']} {r['kommunekode']}, "
             f"{r['family']}.{r['metric']} — {r['figure']}: {o.detail}"
         )
+    lines.append(
+        "The figure tables differ from the source reports' published figures. If the data or the reports were "
+        "changed on purpose (data without published figures, other periods), switch this check off: "
+        "`published_figures: ''` in the config, or `snakemake --config published_figures=`."
+    )
     return "\n".join(lines)

@@ -19,7 +19,7 @@ from evalkit.contract import ALL, CITIZEN, INGEST_LOG, TABLES
 from evalkit.duck import sql_literal
 from evalkit.tables import business_case_report
 from evalkit.tables.registry import Family, read_sql
-from evalkit.tables.stats import register_wilson
+from evalkit.tables.stats import register_macros
 
 # Steps that compute a family's rows in Python once per report (Family.prepared_by), before its query reads them.
 PREPARE_STEPS = {"business_case": business_case_report.prepare}
@@ -50,7 +50,7 @@ def connect(
     """An in-memory connection with the warehouse attached read-only as `wh`, the unit costs and payer shares."""
     con = duck.connect(resources=resources)
     con.execute(f"ATTACH {sql_literal(str(db_path))} AS wh (READ_ONLY)")
-    register_wilson(con)
+    register_macros(con)
     load_unit_costs(con, unit_costs)
     business_case_report.load_payers(con, payers)
     return con

@@ -1,7 +1,9 @@
-"""The 95 % Wilson score interval, defined once, as DuckDB macros.
+"""The 95 % Wilson score interval and the sum of amounts, defined once, as DuckDB macros.
 
 Every rate in the figure tables gets its interval from these macros (contract section 4: "a rate is reported
 with its 95 % Wilson score interval"), so the tables, and anything else that asks DuckDB, cannot disagree.
+Amounts and hours are summed as decimals with six places: a sum of doubles depends on the order DuckDB's threads
+happen to add the rows in, and two runs on the same data must give byte-identical tables.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ MACROS = (
     f"CASE WHEN NOT coalesce({_VALID}, false) THEN NULL WHEN k = 0 THEN 0.0 ELSE {_CENTRE} - {_HALF_WIDTH} END",
     f"CREATE OR REPLACE TEMP MACRO wilson_high(k, n, z := {Z_95}) AS "
     f"CASE WHEN NOT coalesce({_VALID}, false) THEN NULL WHEN k = n THEN 1.0 ELSE {_CENTRE} + {_HALF_WIDTH} END",
+    "CREATE OR REPLACE TEMP MACRO exact_sum(x) AS CAST(sum(CAST(x AS DECIMAL(38, 6))) AS DOUBLE)",
 )
 
 
-def register_wilson(con: duckdb.DuckDBPyConnection) -> None:
-    """Create `wilson_low(k, n)` and `wilson_high(k, n)` on the connection."""
+def register_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Create `wilson_low(k, n)`, `wilson_high(k, n)` and `exact_sum(x)` on the connection."""
     for statement in MACROS:
         con.execute(statement)

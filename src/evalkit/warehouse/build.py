@@ -7,8 +7,9 @@ A full build writes a temporary file and moves it into place, so a failed build 
 warehouse. When the only change since the last build is one or more quarters newer than every quarter already in
 it (the usual new delivery), the warehouse is updated instead, in one transaction: newest-wins lets a new quarter
 replace only the keys it delivers, so the rest of the database stays as it is. `build_manifest` records what
-each build was made from (every quarter's Parquet files and this code); anything else, such as a re-ingested or
-removed quarter, a late delivery for an older quarter or changed code, rebuilds in full.
+each build was made from (every quarter's Parquet files, the pseudonym key's fingerprint and this code); anything
+else, such as a re-ingested or removed quarter, a late delivery for an older quarter, another key or changed code,
+rebuilds in full. Quarters pseudonymised with different keys are never built into one warehouse.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import duckdb
 from evalkit import contract, duck
 from evalkit.contract import INGEST_LOG, QUARANTINE, TABLES, AccountingError
 from evalkit.duck import sql_literal
+from evalkit.ingest.pseudonym import KEY_FINGERPRINT_FILE, KeyError_, recorded_fingerprint
 from evalkit.provenance import files_fingerprint, source_fingerprint
 
 # The modules whose change rebuilds the warehouse (also the warehouse rule's rerun trigger in common.smk).
@@ -49,7 +51,31 @@ MANIFEST_COLUMNS = (
     ("quarter", "VARCHAR"),
     ("files", "VARCHAR"),  # files_fingerprint of the quarter's folder: re-ingested, it changes
     ("code", "VARCHAR"),  # source_fingerprint(*CODE_MODULES) of the build that added the quarter
+    ("key_fingerprint", "VARCHAR"),  # the pseudonym key's fingerprint the quarter was made with
 )
+
+
+def manifest_file(db_path: Path) -> Path:
+    """The text copy of the build manifest written beside the warehouse when a build succeeds. The pipeline's
+    readers depend on it rather than on the database alone: a failed job leaves no copy, so the next run builds
+    again instead of taking a database restored to its earlier state for a current one."""
+    return db_path.with_name(db_path.name + ".manifest")
+
+
+def _write_manifest_file(db_path: Path) -> None:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        rows = con.execute(f"SELECT * FROM {MANIFEST} ORDER BY quarter").fetchall()
+    finally:
+        con.close()
+    target = manifest_file(db_path)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(
+        "".join("\t".join(map(str, row)) + "\n" for row in [[c for c, _ in MANIFEST_COLUMNS], *rows]),
+        encoding="utf-8",
+    )
+    os.replace(partial, target)
+
 
 # Rows the build read per delivered file, before newest-wins removes any: the accounting's `loaded` side.
 LOADED = "loaded_rows"
@@ -230,15 +256,34 @@ def check_accounting(con: duckdb.DuckDBPyConnection, quarters: list[str]) -> Non
         )
 
 
-def _record_manifest(con: duckdb.DuckDBPyConnection, quarter_dirs: list[Path], code: str) -> None:
+def _record_manifest(con: duckdb.DuckDBPyConnection, quarter_dirs: list[Path], code: str, key: str) -> None:
     if quarter_dirs:
         con.executemany(
-            f"INSERT INTO {MANIFEST} VALUES (?, ?, ?)", [(d.name, files_fingerprint(d), code) for d in quarter_dirs]
+            f"INSERT INTO {MANIFEST} VALUES (?, ?, ?, ?)",
+            [(d.name, files_fingerprint(d), code, key) for d in quarter_dirs],
         )
 
 
-def new_quarters(db_path: Path, quarter_dirs: list[Path], code: str) -> tuple[list[Path] | None, str]:
-    """The quarters an existing warehouse can be updated with, or None and why it must be rebuilt in full."""
+def check_key(quarter_dirs: list[Path], key: str | None) -> str | None:
+    """The fingerprint of the key every quarter was pseudonymised with (key, where given); raise if they differ."""
+    recorded = {d.name: recorded_fingerprint(d) for d in quarter_dirs}
+    key = key or (recorded[max(recorded)] if recorded else None)
+    other = sorted(q for q, k in recorded.items() if k != key)
+    if other:
+        raise KeyError_(
+            f"quarters {', '.join(other)} were pseudonymised with another key than the current one (fingerprint "
+            f"{key}; each quarter's is in its {KEY_FINGERPRINT_FILE}), so their citizens would not join the "
+            "others'. Run the pipeline (snakemake), which ingests them again with the current key, or put back "
+            "the key file they were made with"
+        )
+    return key
+
+
+def new_quarters(
+    db_path: Path, quarter_dirs: list[Path], code: str, key: str | None = None
+) -> tuple[list[Path] | None, str]:
+    """The quarters an existing warehouse can be updated with, or None and why it must be rebuilt in full; key,
+    where given, the fingerprint of the key the warehouse must have been built with."""
     if not db_path.exists():
         return None, "no warehouse yet"
     try:
@@ -246,17 +291,19 @@ def new_quarters(db_path: Path, quarter_dirs: list[Path], code: str) -> tuple[li
     except duckdb.Error as error:
         return None, f"the existing warehouse cannot be opened ({error})"
     try:
-        built = {q: (files, c) for q, files, c in con.execute(f"SELECT * FROM {MANIFEST}").fetchall()}
-    except duckdb.CatalogException:
-        return None, "the existing warehouse has no build manifest"
+        built = {q: (files, c, k) for q, files, c, k in con.execute(f"SELECT * FROM {MANIFEST}").fetchall()}
+    except (duckdb.CatalogException, duckdb.InvalidInputException, ValueError):
+        return None, "the existing warehouse has no build manifest of this version"
     finally:
         con.close()
-    if any(c != code for _, c in built.values()):
+    if any(c != code for _, c, _ in built.values()):
         return None, "the warehouse code changed"
+    if key is not None and any(k != key for _, _, k in built.values()):
+        return None, "the pseudonymisation key changed"
     given = {d.name: d for d in quarter_dirs}
     if set(built) - set(given):
         return None, "quarters were removed: " + ", ".join(sorted(set(built) - set(given)))
-    changed = sorted(q for q in built if built[q][0] != files_fingerprint(given[q]))
+    changed = sorted(q for q in built if not given[q].is_dir() or built[q][0] != files_fingerprint(given[q]))
     if changed:
         return None, "quarters were ingested again: " + ", ".join(changed)
     added = sorted(set(given) - set(built))
@@ -287,7 +334,7 @@ def _load_bookkeeping(con: duckdb.DuckDBPyConnection, quarter_dirs: list[Path]) 
     _append(con, INGEST_LOG, contract.INGEST_LOG_COLUMNS, quarter_dirs)
 
 
-def _full_build(quarter_dirs: list[Path], db_path: Path, code: str, resources: duck.Resources) -> None:
+def _full_build(quarter_dirs: list[Path], db_path: Path, code: str, key: str, resources: duck.Resources) -> None:
     partial = db_path.with_name(f".{db_path.name}.partial")
     partial.unlink(missing_ok=True)
     con = duck.connect(str(partial), resources)
@@ -298,7 +345,7 @@ def _full_build(quarter_dirs: list[Path], db_path: Path, code: str, resources: d
             _resolve_all(con, table, quarter_dirs)
         check_accounting(con, [d.name for d in quarter_dirs])
         con.execute(DATA_QUALITY_SQL)
-        _record_manifest(con, quarter_dirs, code)
+        _record_manifest(con, quarter_dirs, code, key)
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()
@@ -308,7 +355,7 @@ def _full_build(quarter_dirs: list[Path], db_path: Path, code: str, resources: d
     os.replace(partial, db_path)
 
 
-def _update(quarter_dirs: list[Path], db_path: Path, code: str, resources: duck.Resources) -> None:
+def _update(quarter_dirs: list[Path], db_path: Path, code: str, key: str, resources: duck.Resources) -> None:
     con = duck.connect(str(db_path), resources)
     try:
         con.begin()
@@ -318,22 +365,32 @@ def _update(quarter_dirs: list[Path], db_path: Path, code: str, resources: duck.
                 _apply_quarter(con, table, quarter_dir)
         check_accounting(con, [d.name for d in quarter_dirs])
         con.execute(DATA_QUALITY_SQL)
-        _record_manifest(con, quarter_dirs, code)
+        _record_manifest(con, quarter_dirs, code, key)
         con.commit()
         con.execute("CHECKPOINT")
     finally:
         con.close()
 
 
-def build_warehouse(quarter_dirs: list[Path], db_path: Path, resources: duck.Resources = duck.DEFAULT_RESOURCES) -> str:
-    """Create or update db_path from the ingest output folders of the given quarters; returns what was done."""
+def build_warehouse(
+    quarter_dirs: list[Path],
+    db_path: Path,
+    resources: duck.Resources = duck.DEFAULT_RESOURCES,
+    key: str | None = None,
+) -> str:
+    """Create or update db_path from the ingest output folders of the given quarters; returns what was done. All
+    quarters must have been made with one key: the one of fingerprint key, where given."""
     quarter_dirs = sorted(quarter_dirs, key=lambda d: d.name)
+    key = check_key(quarter_dirs, key)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     code = source_fingerprint(*CODE_MODULES)
-    added, why = new_quarters(db_path, quarter_dirs, code)
+    added, why = new_quarters(db_path, quarter_dirs, code, key)
+    manifest_file(db_path).unlink(missing_ok=True)
     if added is None:
-        _full_build(quarter_dirs, db_path, code, resources)
+        _full_build(quarter_dirs, db_path, code, key, resources)
+        _write_manifest_file(db_path)
         return f"built in full from {len(quarter_dirs)} quarters ({why})"
     if added:
-        _update(added, db_path, code, resources)
+        _update(added, db_path, code, key, resources)
+    _write_manifest_file(db_path)
     return f"updated with {', '.join(d.name for d in added) or 'nothing'} ({why})"

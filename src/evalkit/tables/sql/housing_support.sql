@@ -3,9 +3,9 @@
 -- A delivered month with an empty cell keeps it empty for the municipality; the `all` row adds what there is.
 SELECT scope,
        CASE WHEN grouping(month) = 1 THEN 'all' ELSE strftime(month, '%Y-%m') END AS month,
-       sum(hours) AS hours,
+       exact_sum(hours) AS hours,
        CAST(sum(citizens) AS BIGINT) AS citizens,
-       sum(amount_dkk) AS amount_dkk
+       exact_sum(amount_dkk) AS amount_dkk
 FROM housing_support
 WHERE month <= period_end()
 GROUP BY GROUPING SETS ((scope, month), (scope))

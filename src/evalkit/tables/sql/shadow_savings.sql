@@ -24,7 +24,7 @@ registered_scopes AS (
 shadow_costs AS (
     SELECT scope,
            count(DISTINCT citizen) AS shadow_visited,
-           coalesce(sum(annual_cost_dkk), 0) AS shadow_cost_dkk,
+           coalesce(exact_sum(annual_cost_dkk), 0) AS shadow_cost_dkk,
            count(*) FILTER (WHERE unpriced_reason IS NOT NULL) AS unpriced_rows
     FROM priced_rows
     WHERE table_name = 'shadow'
@@ -32,8 +32,8 @@ shadow_costs AS (
 ),
 actual AS (
     SELECT scope,
-           coalesce(sum(annual_cost_dkk), 0) AS actual_cost_dkk,
-           coalesce(sum(annual_cost_dkk) FILTER (WHERE kommunekode IN (SELECT kommunekode FROM registered)), 0)
+           coalesce(exact_sum(annual_cost_dkk), 0) AS actual_cost_dkk,
+           coalesce(exact_sum(CASE WHEN kommunekode IN (SELECT kommunekode FROM registered) THEN annual_cost_dkk END), 0)
                AS measured_actual_cost_dkk,
            count(*) FILTER (WHERE unpriced_reason IS NOT NULL) AS unpriced_rows
     FROM priced_rows
