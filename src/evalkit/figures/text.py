@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 
 LANGUAGES = ("da", "en")
+PARAGRAPH = re.compile(r"\d+[a-z]?")  # a paragraph of Serviceloven: 85, 82a
 
 MONTHS = {
     "da": (
@@ -61,12 +63,12 @@ LABELS: dict[str, dict[str, str]] = {
         "paragraph.82b": "§ 82b (individuel)",
         "age.title": "Antal borgere, der har afsluttet et forløb i perioden – opdelt på alder",
         "age.axis": "Alder ved forløbets afslutning",
-        "age.under_18": "Under 18",
-        "age.18_29": "18–29",
-        "age.30_39": "30–39",
-        "age.40_49": "40–49",
-        "age.50_59": "50–59",
-        "age.60_plus": "60+",
+        "age.under_18": "Under 18 år",
+        "age.18_29": "18–29 år",
+        "age.30_39": "30–39 år",
+        "age.40_49": "40–49 år",
+        "age.50_59": "50–59 år",
+        "age.60_plus": "60 år og derover",
         "age.unknown": "Ukendt",
         "course_length.title": "Forløbenes længde inkl. gennemsnitslængde for forløbene",
         "course_length.axis": "Forløbets længde",
@@ -141,12 +143,12 @@ LABELS: dict[str, dict[str, str]] = {
         "paragraph.82b": "§ 82b (individual)",
         "age.title": "Citizens who ended a course in the period, by age",
         "age.axis": "Age when the course ended",
-        "age.under_18": "Under 18",
-        "age.18_29": "18–29",
-        "age.30_39": "30–39",
-        "age.40_49": "40–49",
-        "age.50_59": "50–59",
-        "age.60_plus": "60+",
+        "age.under_18": "Under 18 years",
+        "age.18_29": "18–29 years",
+        "age.30_39": "30–39 years",
+        "age.40_49": "40–49 years",
+        "age.50_59": "50–59 years",
+        "age.60_plus": "60 years and over",
         "age.unknown": "Unknown",
         "course_length.title": "Course lengths, with the mean course length",
         "course_length.axis": "Course length",
@@ -284,9 +286,16 @@ class Text:
     def month(self, day: dt.date) -> str:
         return format_month(day, self.language)
 
+    def code(self, codes: str, value: str) -> str:
+        """The word for a code of a figure table ('age', '18_29' -> '18–29 år'); a paragraph without its own
+        number is '§ <number>', any other unknown code stays as it is."""
+        key = f"{codes}.{value}"
+        if self.has(key):
+            return self(key)
+        return f"§ {value}" if codes == "paragraph" and PARAGRAPH.fullmatch(value) else value
+
     def paragraph(self, paragraph: str) -> str:
-        key = f"paragraph.{paragraph}"
-        return self(key) if self.has(key) else f"§ {paragraph}"
+        return self.code("paragraph", paragraph)
 
     def step(self, step: str) -> str:
         key = f"step.{step}"

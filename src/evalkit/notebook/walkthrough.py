@@ -16,8 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from evalkit.config import Report, load_config, load_municipalities, validate
+from evalkit.contract import ALL
 from evalkit.figures import build
 from evalkit.figures.text import Text
+from evalkit.figures.theme import png_bytes
+from evalkit.publish.masking import mask_row
 from evalkit.tables.compute import connect, prepare_report, report_rows
 from evalkit.tables.files import read_csv
 from evalkit.tables.registry import FAMILIES, read_sql
@@ -34,6 +37,9 @@ ENVIRONMENT = {
     "municipalities": "EVALKIT_MUNICIPALITIES",
     "reproduction": "EVALKIT_REPRODUCTION",
 }
+# Figures in a notebook at screen resolution: the notebook is a page of the HTML report, which a browser shows only
+# while each embedded page stays under its size limit (2 MB in Chromium).
+NOTEBOOK_DPI = 96
 DEFAULTS = {
     "config": "config/config.yaml",
     "db": "data/processed/evalkit.duckdb",
@@ -57,24 +63,44 @@ class Settings:
 
     @classmethod
     def from_environment(cls, report_id: str) -> Settings:
-        """The notebook's inputs: EVALKIT_* when set (the pipeline), else the project's default folders."""
+        """The notebook's inputs: EVALKIT_* when set (the pipeline), else the project's default folders. A
+        relative path is read from the project root, so a notebook runs by hand from the root or from
+        notebooks/ (where `jupytext --execute` and Jupyter run it)."""
+        root = project_root(Path.cwd())
 
         def get(key: str) -> str | None:
             return os.environ.get(ENVIRONMENT[key]) or DEFAULTS.get(key)
 
+        def path(value: str) -> Path:
+            return root / Path(value).expanduser()  # an absolute value stays as it is
+
         given = get("config_json")
-        config = validate(json.loads(given)) if given else load_config(get("config").split(os.pathsep))
+        if given:
+            config = validate(json.loads(given))
+        else:
+            config = load_config([path(name) for name in get("config").split(os.pathsep)])
         unit_costs = get("unit_costs") or config.get("unit_costs")
         return cls(
             report_id=os.environ.get(ENVIRONMENT["report"]) or report_id,
             config=config,
-            db=Path(get("db")),
-            tables=Path(get("tables")),
-            publish=Path(get("publish")),
-            unit_costs=Path(unit_costs) if unit_costs else None,
-            municipalities=Path(get("municipalities")),
-            reproduction=None if get("reproduction") == "none" else Path(get("reproduction")),
+            db=path(get("db")),
+            tables=path(get("tables")),
+            publish=path(get("publish")),
+            unit_costs=path(unit_costs) if unit_costs else None,
+            municipalities=path(get("municipalities")),
+            reproduction=None if get("reproduction") == "none" else path(get("reproduction")),
         )
+
+
+def project_root(start: Path) -> Path:
+    """The folder holding config/config.yaml: start or the nearest folder above it, else the checkout evalkit is
+    installed from (jupytext runs a notebook in the folder of its output file); start when none is found (the
+    pipeline passes every path absolute)."""
+    checkout = Path(__file__).resolve().parents[3]  # src/evalkit/notebook/walkthrough.py
+    for folder in (start, *start.parents, checkout):
+        if (folder / DEFAULTS["config"]).is_file():
+            return folder
+    return start
 
 
 class Walk:
@@ -134,17 +160,37 @@ class Walk:
 
     def show(self, kind: str) -> None:
         """Display the report's figures of one kind (and close them)."""
-        import io
-
         import matplotlib.pyplot as plt
         from IPython.display import Image, display
 
         for figure in self.figures(kind):
             # As PNG bytes: the figures use the Agg backend, which gives IPython no image of a Figure object.
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", dpi=110)
+            data = png_bytes(figure, dpi=NOTEBOOK_DPI)
             plt.close(figure)
-            display(Image(data=buffer.getvalue(), format="png"))
+            display(Image(data=data, format="png", width=round(figure.get_figwidth() * NOTEBOOK_DPI)))
+
+    def shadow_steps(self) -> pd.DataFrame:
+        """The steps behind the report's shadow_savings row, per paragraph: the shadow-visited citizens and the
+        annual cost of their shadow rows, the later visited and the annual cost of their services. Fails unless
+        the totals equal the figure table's row; counts of 1-4 are shown as <5 (with their kroner blanked)."""
+        steps = self.query(SHADOW_STEPS_SQL)
+        table = self.family("shadow_savings")
+        row = table[table["kommunekode"] == ALL].iloc[0]
+        totals = steps[steps["paragraph"] == ALL].set_index("step")
+        expected = {
+            "shadow": (row["shadow_visited"], row["shadow_cost_dkk"]),
+            "actual": (row["actually_visited"], row["actual_cost_dkk"]),
+        }
+        for step, (citizens, kroner) in expected.items():
+            got = totals.loc[step] if step in totals.index else pd.Series({"citizens": 0, "annual_cost_dkk": 0.0})
+            if int(got["citizens"]) != int(citizens) or not math.isclose(
+                float(got["annual_cost_dkk"]), float(kroner), rel_tol=1e-9, abs_tol=0.5
+            ):
+                raise AssertionError(
+                    f"shadow_savings: the {step} steps give {got['citizens']} citizens and "
+                    f"{got['annual_cost_dkk']} kr., the figure table {citizens} and {kroner}"
+                )
+        return publication_safe(steps, counts=("citizens", "rows"), guarded={"annual_cost_dkk": ("citizens", "rows")})
 
     def reproduction(self) -> pd.DataFrame | None:
         """The report's rows of results/reproduction.csv: each published number beside the computed one."""
@@ -156,6 +202,13 @@ class Walk:
     def prepared(self, kind: str) -> dict[str | None, pd.DataFrame]:
         """What each figure of the kind plots, per municipality (None: the report's one figure)."""
         return {spec.kommunekode: prepared.frame for spec, prepared in build.plan(self.context) if spec.kind == kind}
+
+
+def publication_safe(frame: pd.DataFrame, counts: tuple[str, ...], guarded: dict[str, tuple[str, ...]]):
+    """The frame as it may be shown: each count of 1-4 as <5 and each value computed over one blanked, by the
+    publication copies' own rule (evalkit.publish.masking)."""
+    rows = [mask_row(record, counts, (), guarded) for record in frame.to_dict("records")]
+    return pd.DataFrame(rows, columns=frame.columns)
 
 
 def _same_cell(a: str, b: str) -> bool:
@@ -187,6 +240,21 @@ def show_sql(text: str) -> None:
 
     display(Markdown(f"```sql\n{text.strip()}\n```"))
 
+
+SHADOW_STEPS_SQL = """
+-- Over the ended courses of the report (scope 'all'), per paragraph and in all: the shadow rows that name a
+-- service (shadow) and the services that made citizens later visited (actual), with their distinct citizens and
+-- their annual cost (priced_rows of sql/base.sql: own cost, else hours x 52 x hourly price, else yearly price).
+SELECT CASE table_name WHEN 'shadow' THEN 'shadow' ELSE 'actual' END AS step,
+       coalesce(paragraph, 'all') AS paragraph,
+       count(DISTINCT citizen) AS citizens,
+       count(*) AS rows,
+       coalesce(sum(annual_cost_dkk), 0) AS annual_cost_dkk
+FROM priced_rows
+WHERE scope = 'all'
+GROUP BY GROUPING SETS ((table_name, paragraph), (table_name))
+ORDER BY step DESC, paragraph = 'all', paragraph
+"""
 
 REGISTRATIONS_SQL = """
 -- Rows per contract table and municipality of the report (the scoped views hold only its municipalities;
