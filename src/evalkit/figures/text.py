@@ -85,7 +85,12 @@ LABELS: dict[str, dict[str, str]] = {
         "Andet: fx ledsagerordning, værested eller aktivitetscenter.",
         "paragraph.85": "§ 85 (bostøtte)",
         "paragraph.other": "Andet",
-        "housing_support.title": "Bostøtte efter SEL § 85 – antal timer og borgere pr. måned",
+        "housing_support.title": "Bostøtte efter SEL § 85 pr. måned",
+        "housing_support.title_of": "Bostøtte efter SEL § 85 – {measures} pr. måned",
+        "housing_support.measure.hours": "antal timer",
+        "housing_support.measure.amount_dkk": "afregnet beløb",
+        "housing_support.measure.citizens": "borgere",
+        "and": "og",
         "housing_support.hours": "Timer pr. måned",
         "housing_support.amount_dkk": "Afregnet beløb pr. måned (kr.)",
         "housing_support.citizens": "Borgere (cpr-numre) pr. måned",
@@ -109,6 +114,7 @@ LABELS: dict[str, dict[str, str]] = {
         "shadow_savings.actual": "Faktisk visiteret\n({n} borgere)",
         "shadow_savings.gain": "Årlig gevinst",
         "shadow_savings.axis": "Kr. pr. år",
+        "investment.axis": "Kr. i alt (engangsinvestering i perioden)",
         "shadow_savings.base": "Blandt {n} borgere med afsluttet forløb.",
         "investment.title": "Investering",
         "investment.bar": "Medarbejdertimer\n({hours} timer)",
@@ -119,6 +125,8 @@ LABELS: dict[str, dict[str, str]] = {
         "funnel.of_first": "{share} af {first}",
         "funnel.of_previous": "{share} af forrige fase",
         "funnel.completion": "Gennemførelses-\nprocent",
+        "funnel.hidden": "skjult",
+        "funnel.hidden_note": "skjult: et af kommunens trin har under fem borgere (<5), så dens andele vises ikke.",
         "funnel.reached": "Længst nået: {step}",
         "step.target_group": "Bruttomålgruppe",
         "step.initial_conversation": "Indledende samtale",
@@ -165,7 +173,12 @@ LABELS: dict[str, dict[str, str]] = {
         "Other: e.g. escort scheme, drop-in centre or activity centre.",
         "paragraph.85": "§ 85 (housing support)",
         "paragraph.other": "Other",
-        "housing_support.title": "Housing support (SEL § 85) – hours and citizens per month",
+        "housing_support.title": "Housing support (SEL § 85) per month",
+        "housing_support.title_of": "Housing support (SEL § 85) – {measures} per month",
+        "housing_support.measure.hours": "hours",
+        "housing_support.measure.amount_dkk": "amount settled",
+        "housing_support.measure.citizens": "citizens",
+        "and": "and",
         "housing_support.hours": "Hours per month",
         "housing_support.amount_dkk": "Amount settled per month (DKK)",
         "housing_support.citizens": "Citizens (CPR numbers) per month",
@@ -187,6 +200,7 @@ LABELS: dict[str, dict[str, str]] = {
         "shadow_savings.actual": "Actually granted\n({n} citizens)",
         "shadow_savings.gain": "Annual gain",
         "shadow_savings.axis": "DKK per year",
+        "investment.axis": "DKK in all (one-off investment over the period)",
         "shadow_savings.base": "Among {n} citizens with an ended course.",
         "investment.title": "Investment",
         "investment.bar": "Staff hours\n({hours} hours)",
@@ -196,6 +210,9 @@ LABELS: dict[str, dict[str, str]] = {
         "funnel.of_first": "{share} of {first}",
         "funnel.of_previous": "{share} of the previous phase",
         "funnel.completion": "Completion\nrate",
+        "funnel.hidden": "hidden",
+        "funnel.hidden_note": "hidden: a step of the municipality has fewer than five citizens (<5), so its shares "
+        "are not shown.",
         "funnel.reached": "Furthest step: {step}",
         "step.target_group": "Gross target group",
         "step.initial_conversation": "Initial conversation",
@@ -293,6 +310,10 @@ class Text:
         if self.has(key):
             return self(key)
         return f"§ {value}" if codes == "paragraph" and PARAGRAPH.fullmatch(value) else value
+
+    def join(self, words: list[str]) -> str:
+        """['a', 'b', 'c'] -> 'a, b og c' (da) or 'a, b and c' (en)."""
+        return "".join(words) if len(words) < 2 else f"{', '.join(words[:-1])} {self('and')} {words[-1]}"
 
     def paragraph(self, paragraph: str) -> str:
         return self.code("paragraph", paragraph)
