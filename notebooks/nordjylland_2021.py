@@ -29,7 +29,7 @@
 import pandas as pd
 from IPython.display import display
 
-from evalkit.notebook.walkthrough import REGISTRATIONS_SQL, Settings, Walk, show_sql, sql
+from evalkit.notebook.walkthrough import REFERRAL_STEPS_SQL, REGISTRATIONS_SQL, Settings, Walk, show_sql, sql
 
 walk = Walk(Settings.from_environment("nordjylland_2021"))
 report = walk.report
@@ -134,6 +134,16 @@ walk.show("housing_support")
 show_sql(sql("referral_onward"))
 display(walk.family("referral_onward"))
 walk.show("referral_onward")
+
+# %% [markdown]
+# Trinnene bag andelen: pr. kommune borgerne med et afsluttet forløb (`ended`) og af dem de senere visiterede
+# (`later_visited`), kontrolleret mod figurtabellen ovenfor; for hele rapporten også de senere visiterede efter
+# paragraffen for deres senere indsatser (en borger tælles under hver paragraf, så paragrafferne kan give flere end
+# i alt). Antal på 1–4 vises som `<5`.
+
+# %%
+show_sql(REFERRAL_STEPS_SQL)
+display(walk.referral_steps())
 
 # %% [markdown]
 # Gennemførelsesprocenten: gennemførte forløb (`end_reason = completed`) blandt de forløb, der er afsluttet i

@@ -153,14 +153,14 @@ def test_the_notebooks_speak_danish():
         assert not english, (path, english)
 
 
-def test_the_shadow_savings_steps_add_up_to_the_figure_table_by_paragraph(demo):
+def demo_walk(demo, report_id: str):
     from evalkit.notebook.walkthrough import Settings, Walk
 
     tmp, config = demo
     results = tmp / "results"
-    walk = Walk(
+    return Walk(
         Settings(
-            report_id="din_indgang_2017",
+            report_id=report_id,
             config=yaml.safe_load(config.read_text(encoding="utf-8")),
             db=tmp / "processed" / "evalkit.duckdb",
             tables=results / "tables",
@@ -170,7 +170,10 @@ def test_the_shadow_savings_steps_add_up_to_the_figure_table_by_paragraph(demo):
             reproduction=None,
         )
     )
-    steps = walk.shadow_steps().set_index(["step", "paragraph"])
+
+
+def test_the_shadow_savings_steps_add_up_to_the_figure_table_by_paragraph(demo):
+    steps = demo_walk(demo, "din_indgang_2017").shadow_steps().set_index(["step", "paragraph"])
     # report 001 section 5.1: 106 shadow-visited at 4.104.000 kr., 26 later visited at 1.936.000 kr.
     assert steps.loc[("shadow", "all"), "citizens"] == 106
     assert round(float(steps.loc[("shadow", "all"), "annual_cost_dkk"])) == 4_104_000
@@ -183,3 +186,14 @@ def test_the_shadow_savings_steps_add_up_to_the_figure_table_by_paragraph(demo):
         # no count of 1-4 is shown, and a masked count's kroner are left out
         assert all(int(c) == 0 or int(c) >= 5 for c in shown["citizens"])
         assert (part[part["citizens"] == "<5"]["annual_cost_dkk"] == "").all()
+
+
+def test_the_referral_steps_give_the_reports_pairs_and_the_paragraphs_only_for_the_whole_report(demo):
+    steps = demo_walk(demo, "nordjylland_2021").referral_steps()
+    totals = steps[steps["paragraph"] == "all"].pivot(index="kommunekode", columns="step", values="citizens")
+    # report 000 prints 38/34 (Aalborg), 119/48 (Hjørring), 22/6 (Thisted), 32/9 (Frederikshavn)
+    pairs = {code: (int(row["ended"]), int(row["later_visited"])) for code, row in totals.iterrows() if code != "all"}
+    assert pairs == {"851": (38, 34), "860": (119, 48), "787": (22, 6), "813": (32, 9)}
+    by_paragraph = steps[steps["paragraph"] != "all"]
+    assert set(by_paragraph["kommunekode"]) == {"all"} and len(by_paragraph) >= 3
+    assert all(c == "<5" or int(c) == 0 or int(c) >= 5 for c in steps["citizens"])

@@ -192,6 +192,25 @@ class Walk:
                 )
         return publication_safe(steps, counts=("citizens", "rows"), guarded={"annual_cost_dkk": ("citizens", "rows")})
 
+    def referral_steps(self) -> pd.DataFrame:
+        """The steps behind referral_onward, per municipality and in all: the citizens with an ended course and of
+        them the later visited; for the report, the later visited by the paragraph of their later services (a
+        citizen counts under each paragraph). Fails unless the totals equal the figure table; counts of 1-4 are
+        shown as <5."""
+        steps = self.query(REFERRAL_STEPS_SQL)
+        table = self.family("referral_onward").set_index("kommunekode")
+        totals = steps[steps["paragraph"] == ALL].pivot(index="kommunekode", columns="step", values="citizens")
+        for code, row in table.iterrows():
+            got = totals.loc[code] if code in totals.index else pd.Series(dtype=float)
+            pairs = (("ended", row["ended_citizens"]), ("later_visited", row["later_visited"]))
+            for step, expected in pairs:
+                found = 0 if pd.isna(got.get(step)) else int(got.get(step))
+                if found != int(expected):
+                    raise AssertionError(
+                        f"referral_onward: {code} {step}: the steps give {found}, the figure table {expected}"
+                    )
+        return publication_safe(steps, counts=("citizens",), guarded={})
+
     def reproduction(self) -> pd.DataFrame | None:
         """The report's rows of results/reproduction.csv: each published number beside the computed one."""
         if self.settings.reproduction is None:
@@ -254,6 +273,27 @@ FROM priced_rows
 WHERE scope = 'all'
 GROUP BY GROUPING SETS ((table_name, paragraph), (table_name))
 ORDER BY step DESC, paragraph = 'all', paragraph
+"""
+
+REFERRAL_STEPS_SQL = """
+-- Per municipality and in all (scope): the citizens with an ended course (ended) and those of them with a service
+-- started after the course and no later than the follow-up date (later_visited, sql/base.sql); in all only, the
+-- later visited by the paragraph of such a service (per municipality, the small cells of many paragraphs could be
+-- worked out from the report's totals).
+WITH ended AS (
+    SELECT scope, count(DISTINCT citizen) AS citizens FROM ended_courses GROUP BY scope
+),
+later AS (
+    SELECT scope, count(*) AS citizens FROM later_visited_citizens GROUP BY scope
+),
+later_by_paragraph AS (
+    SELECT scope, paragraph, count(DISTINCT citizen) AS citizens
+    FROM course_services WHERE timing = 'after' AND scope = 'all' GROUP BY scope, paragraph
+)
+SELECT scope AS kommunekode, 'ended' AS step, 'all' AS paragraph, citizens FROM ended
+UNION ALL SELECT scope, 'later_visited', 'all', citizens FROM later
+UNION ALL SELECT scope, 'later_visited', paragraph, citizens FROM later_by_paragraph
+ORDER BY kommunekode = 'all', kommunekode, step, paragraph = 'all', paragraph
 """
 
 REGISTRATIONS_SQL = """
