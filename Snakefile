@@ -23,6 +23,7 @@ include: "workflow/rules/tables.smk"
 include: "workflow/rules/reproduce.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/notebooks.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:

@@ -1,5 +1,6 @@
 # Paths, lists and input functions for the rules, as the snakemake-workflows layout keeps them. The other files
 # of workflow/rules hold rules only and may be included in any order. Every folder comes from the config.
+import shlex
 from pathlib import Path
 
 from evalkit.config import as_json
@@ -26,6 +27,9 @@ PUBLISH_SUMMARY = PUBLISH_DIR / "README.md"
 WORKBOOK = RESULTS_DIR / "tables.xlsx"
 REPRODUCTION_MD = RESULTS_DIR / "reproduction.md"
 REPRODUCTION_CSV = RESULTS_DIR / "reproduction.csv"
+# HTML pages of the tables and Markdown reports for the HTML report, which shows HTML but offers .csv/.md only
+# as downloads.
+PAGES_DIR = RESULTS_DIR / "report_pages"
 MUNICIPALITY_NAMES = "config/municipalities.csv"
 
 QUARTERS = discover_quarters(RAW_DIR)
@@ -47,7 +51,8 @@ RUN_CONFIG = as_json(config)
 INGEST_CODE = source_fingerprint("contract.py", "duck.py", "ingest")
 WAREHOUSE_CODE = source_fingerprint(*WAREHOUSE_MODULES)
 TABLES_CODE = source_fingerprint("config.py", "contract.py", "duck.py", "tables", "tables/sql")
-PUBLISH_CODE = source_fingerprint("contract.py", "tables/registry.py", "publish")
+# the workbook and the report pages take their words for codes from the figure labels (figures/text.py)
+PUBLISH_CODE = source_fingerprint("contract.py", "tables/registry.py", "publish", "figures/text.py")
 
 
 wildcard_constraints:
@@ -93,18 +98,38 @@ def data_quality_reports():
 
 
 def reproduction_inputs():
-    """The notebook's reproduction inputs, where the run has one; the HTML report shows it too. report()'s
-    caption is resolved in the rule that takes it, so this gives the named inputs, not an input function."""
-    if not REPRODUCE:
-        return {}
-    return {
-        "reproduction": report(
-            REPRODUCTION_MD,
-            caption="../report/reproduction.rst",
-            category=report_section(config, "reproduction"),
-        ),
-        "reproduction_table": REPRODUCTION_CSV,
-    }
+    """The notebook's reproduction inputs, where the run has one."""
+    return {"reproduction_table": REPRODUCTION_CSV} if REPRODUCE else {}
+
+
+def table_pages():
+    return [PAGES_DIR / "tables" / f"{family}.html" for family in REPORT_TABLES]
+
+
+def data_quality_pages():
+    return [PAGES_DIR / "data_quality" / f"{quarter}.html" for quarter in QUARTERS]
+
+
+def reproduction_pages():
+    return [PAGES_DIR / "reproduction.html"] if REPRODUCE else []
+
+
+def audit_pages():
+    """What the masking did and what the audit found (results/publish/README.md), shown with the tables."""
+    return [PAGES_DIR / "publication_audit.html"]
+
+
+def page_sources():
+    """Each report page and the file it shows, in the order of the report_pages rule's output."""
+    sources = publish_files(REPORT_TABLES) + [PUBLISH_SUMMARY] + data_quality_reports()
+    sources += [REPRODUCTION_MD] if REPRODUCE else []
+    pages = table_pages() + audit_pages() + data_quality_pages() + reproduction_pages()
+    return list(zip(sources, pages, strict=True))
+
+
+def page_arguments():
+    """`evalkit page`'s arguments for the report pages: --page SOURCE PAGE, each path quoted for the shell."""
+    return " ".join(f"--page {shlex.quote(str(source))} {shlex.quote(str(page))}" for source, page in page_sources())
 
 
 def get_final_output():
@@ -115,4 +140,5 @@ def get_final_output():
     final += [NOTEBOOKS_DIR / f"{report_id}.html" for report_id in NOTEBOOK_REPORTS]
     if REPRODUCE:
         final.append(REPRODUCTION_MD)
+    final += table_pages() + audit_pages() + data_quality_pages() + reproduction_pages()
     return final
