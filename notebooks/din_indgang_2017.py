@@ -94,8 +94,8 @@ display(walk.family("shadow_savings"))
 # skyggevisitation (`shadow`), og de senere visiterede og den årlige udgift ved deres indsatser (`actual`). En
 # borger kan have rækker under flere paragraffer, så borgerne pr. paragraf kan give flere end i alt; rækken `all`
 # er kontrolleret mod figurtabellen ovenfor (skyggevisiterede og udgift, faktisk visiterede og udgift), og
-# gevinsten er `all`-udgiften ved skyggevisitationen minus den faktiske. Antal på 1–4 vises som `<5`, og deres
-# beløb er udeladt.
+# gevinsten er `all`-udgiften ved skyggevisitationen minus den faktiske. Antal på 1–4 vises som `<5`, tal, som et
+# `<5` ellers kunne regnes ud af, som `x` (samme maskering som publikationskopierne), og deres beløb er udeladt.
 
 # %%
 show_sql(SHADOW_STEPS_SQL)

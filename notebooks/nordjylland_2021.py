@@ -18,7 +18,7 @@
 # andele, der sammenlignes på tværs af de fire kommuner. Kilde: `000_e0ff6b75256e3834.txt` (UCN act2learn,
 # 2022). Hvert trin viser den SQL, der regner tallene, kører den på databasen (åbnet skrivebeskyttet),
 # kontrollerer, at resultatet er lig med den figurtabel, pipelinen skrev (`results/tables/`), og tegner figurerne
-# fra publikationskopien (`results/publish/`, antal på 1–4 vist som `<5`), præcis som `evalkit figures` gør.
+# fra publikationskopien (`results/publish/`), præcis som `evalkit figures` gør.
 #
 # Kør den i hånden efter `make results`, fra projektets rod eller fra `notebooks/`:
 # `jupytext --execute notebooks/nordjylland_2021.py` (eller åbn den i Jupyter).
@@ -141,7 +141,8 @@ walk.show("referral_onward")
 # Trinnene bag andelen: pr. kommune borgerne med et afsluttet forløb (`ended`) og af dem de senere visiterede
 # (`later_visited`), kontrolleret mod figurtabellen ovenfor; for hele rapporten også de senere visiterede efter
 # paragraffen for deres senere indsatser (en borger tælles under hver paragraf, så paragrafferne kan give flere end
-# i alt). Antal på 1–4 vises som `<5`.
+# i alt). Antal på 1–4 vises som `<5`, tal, som et `<5` ellers kunne regnes ud af, som `x` (samme maskering som
+# publikationskopierne).
 
 # %%
 show_sql(REFERRAL_STEPS_SQL)
