@@ -23,6 +23,7 @@ include: "workflow/rules/tables.smk"
 include: "workflow/rules/reproduce.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/notebooks.smk"
+include: "workflow/rules/report.smk"
 
 
 # results/run_status.txt says whether results/ is one successful run's (evalkit.guard.write_run_status); a

@@ -12,14 +12,19 @@
 # ---
 
 # %% [markdown]
-# # Report 003: Brug for alle
+# # Rapport 003: Brug for alle
 #
-# A walk from the registrations to the funnel of table 3-1 (`003_5fac81e1cdf3225e.txt`, Rambøll 2014): the gross
-# target group, the initial conversation and the cross-disciplinary team meeting, overall and per municipality
-# (the report's *bilagsfigur 1*, "kommunernes gennemførelsesprocent"). Each step shows its SQL, runs it on the
-# warehouse (read-only), checks the result equals the figure table the pipeline wrote, and shows the table and
-# draws the figures from the publication copy (counts of 1–4 shown as `<5`, counts hidden to protect them as `x`)
-# as `evalkit figures` does.
+# En gennemgang fra registreringerne til tragten i tabel 3-1 (`003_5fac81e1cdf3225e.txt`, Rambøll 2014):
+# bruttomålgruppen, den indledende samtale og mødet i tværfagligt team, samlet og pr. kommune (rapportens
+# *bilagsfigur 1*, "kommunernes gennemførelsesprocent"). Hvert trin viser sin SQL, kører den på databasen
+# (skrivebeskyttet), kontrollerer, at resultatet er lig med den figurtabel, pipelinen skrev, og tegner figurerne
+# fra publikationskopien, som `evalkit figures` gør.
+#
+# Kør den i hånden efter `make results`, fra projektets rod eller fra `notebooks/`:
+# `jupytext --execute notebooks/brug_for_alle_2013.py` (eller åbn den i Jupyter).
+# Pipelinen kører den med `evalkit notebook`.
+# Tabellerne og figurerne viser publikationskopien (`results/publish/`): antal på 1–4 står som `<5`, og tal,
+# der er skjult, så et `<5` ikke kan regnes ud af de øvrige, som `x`; det samme gælder trin-tabellerne.
 
 # %%
 import pandas as pd
@@ -30,15 +35,16 @@ from evalkit.notebook.walkthrough import REGISTRATIONS_SQL, Settings, Walk, show
 walk = Walk(Settings.from_environment("brug_for_alle_2013"))
 report = walk.report
 pd.set_option("display.max_rows", 60)
-print(f"report {report.id}: {walk.entry.get('title', '')}")
-print(f"period {report.period_start} – {report.period_end}, follow-up until {report.follow_up_until}")
-print(f"municipalities: {', '.join(report.municipalities or ['all that delivered'])}")
+print(f"rapport {report.id}: {walk.entry.get('title', '')}")
+print(f"periode {report.period_start} – {report.period_end}, opfølgning til og med {report.follow_up_until}")
+print(f"kommuner: {', '.join(report.municipalities or ['alle, der har leveret'])}")
 
 # %% [markdown]
-# ## The registrations
+# ## Registreringerne
 #
-# Rows in the warehouse per contract table and municipality. Every figure below is computed from these rows
-# and nothing else.
+# Rækker i databasen pr. kontrakttabel og kommune. Hver figur nedenfor er regnet ud fra disse rækker og intet
+# andet. For hver rapport laver evalkit visninger, hvor hver række står én gang for sin egen kommune og én gang
+# for rapportens total (`scope = 'all'`).
 
 # %%
 show_sql(REGISTRATIONS_SQL)
@@ -46,22 +52,24 @@ registrations = walk.registrations()
 display(registrations.pivot(index="kommunekode", columns="table_name", values="rows").fillna(0))
 
 # %% [markdown]
-# ## Shared definitions
+# ## Fælles definitioner
 #
-# The contract's section 4, implemented once: courses in the period, ended courses, services timed against an
-# ended course, and the pricing of shadow rows and services from the unit-cost catalogue.
+# Registreringskontraktens afsnit 4, implementeret ét sted: hvilke forløb der ligger *i perioden*, hvilke der er
+# *afsluttet* (slutdato i perioden), hvordan hver visiteret indsats placeres i forhold til et afsluttet forløb
+# (før/under, eller efter og senest på opfølgningsdatoen), og prisen på skyggevisitation og indsatser fra
+# enhedspriskataloget (`config/unit_costs.csv`). Alle familiernes forespørgsler nedenfor læser dem.
 
 # %%
 show_sql(sql("base"))
 
 # %% [markdown]
-# ## The funnel (table 3-1)
+# ## Tragten (tabel 3-1)
 #
-# Per programme step (the config's `funnel.steps`, in order): distinct citizens with a milestone for the step
-# dated up to the period's end; `citizens_through` counts those who also reached every earlier step. Each step is
-# shown as a share of the first step (the gross target group) with its Wilson interval, and of the step before.
-# The report: 29.572 in the gross target group, 22.576 (76 %) with the initial conversation, 17.449 (59 %) with a
-# team meeting, 77 % of those with a conversation.
+# Pr. trin i programmet (konfigurationens `funnel.steps`, i rækkefølge): forskellige borgere med en milepæl for
+# trinnet dateret senest ved periodens slutning; `citizens_through` tæller dem, der også har nået alle tidligere
+# trin. Hvert trin vises som andel af første trin (bruttomålgruppen) med Wilson-interval og af trinnet før.
+# Rapporten: 29.572 i bruttomålgruppen, 22.576 (76 %) med indledende samtale, 17.449 (59 %) med møde i
+# tværfagligt team, 77 % af dem med en samtale.
 
 # %%
 show_sql(sql("funnel"))
@@ -70,11 +78,11 @@ display(funnel[funnel["kommunekode"] == "all"])
 walk.show("funnel")
 
 # %% [markdown]
-# ## Per municipality (bilagsfigur 1)
+# ## Pr. kommune (bilagsfigur 1)
 #
-# For each municipality, the share of its gross target group by the furthest step reached in order. The report's
-# completion rate (*gennemførelsesprocent*) is the share with both the conversation and the team meeting; the
-# figure sorts the municipalities by it. What the figure plots, per municipality and step:
+# For hver kommune andelen af dens bruttomålgruppe efter det trin, borgeren længst nåede i rækkefølge.
+# Rapportens *gennemførelsesprocent* er andelen med både samtale og møde i tværfagligt team; figuren sorterer
+# kommunerne efter den. Det, figuren tegner, pr. kommune og trin:
 
 # %%
 by_municipality = walk.prepared("funnel_by_municipality")[None]
@@ -82,15 +90,15 @@ display(by_municipality.pivot(index="label", columns="step_label", values="share
 walk.show("funnel_by_municipality")
 
 # %% [markdown]
-# ## The report's printed numbers beside the computed ones
+# ## Rapportens trykte tal ved siden af de beregnede
 #
-# Every number the source report prints (`data/reference/published.csv`, with its line and quote) next to the
-# number evalkit computed from the registrations, and the verdict of `evalkit reproduce` (pass, known deviation or
-# fail). The whole reproduction report is `results/reproduction.md`.
+# Hvert tal, kilderapporten trykker (`data/reference/published.csv`, med linje og citat), ved siden af det tal,
+# evalkit har beregnet ud fra registreringerne, og vurderingen fra `evalkit reproduce` (*pass*, kendt afvigelse
+# eller *fail*). Hele reproduktionsrapporten er `results/reproduction.md`.
 
 # %%
 reproduction = walk.reproduction()
 if reproduction is None:
-    print("This run has no reproduction: the config names no published figures.")
+    print("Denne kørsel har ingen reproduktion: konfigurationen nævner ingen publicerede tal.")
 else:
     display(reproduction[["location", "kommunekode", "family", "metric", "published", "computed", "verdict", "detail"]])

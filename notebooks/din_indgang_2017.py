@@ -12,32 +12,39 @@
 # ---
 
 # %% [markdown]
-# # Report 001: Din Indgang, Fredericia
+# # Rapport 001: Din Indgang, Fredericia
 #
-# A walk from the registrations to the figures of section 5.1 *Din Indgang i tal* (`001_6a06308218da3ab6.txt`,
-# VIVE 2018): the contacts by source (figure 5.1), the shadow-visitation savings with the investment beside them,
-# and the courses behind them. Each step shows its SQL, runs it on the warehouse (read-only), checks the result
-# equals the figure table the pipeline wrote, and shows the table and draws the figures from the publication copy
-# (counts of 1–4 shown as `<5`, counts hidden to protect them as `x`) as `evalkit figures` does.
+# En gennemgang fra registreringerne til figurerne i afsnit 5.1 *Din Indgang i tal* (`001_6a06308218da3ab6.txt`,
+# VIVE 2018): henvendelserne efter hvem der henvendte sig (figur 5.1), gevinsten ved skyggevisitationen med
+# investeringen ved siden af, og forløbene bag dem. Hvert trin viser sin SQL, kører den på databasen
+# (skrivebeskyttet), kontrollerer, at resultatet er lig med den figurtabel, pipelinen skrev, og tegner figurerne
+# fra publikationskopien, som `evalkit figures` gør.
+#
+# Kør den i hånden efter `make results`, fra projektets rod eller fra `notebooks/`:
+# `jupytext --execute notebooks/din_indgang_2017.py` (eller åbn den i Jupyter).
+# Pipelinen kører den med `evalkit notebook`.
+# Tabellerne og figurerne viser publikationskopien (`results/publish/`): antal på 1–4 står som `<5`, og tal,
+# der er skjult, så et `<5` ikke kan regnes ud af de øvrige, som `x`; det samme gælder trin-tabellerne.
 
 # %%
 import pandas as pd
 from IPython.display import display
 
-from evalkit.notebook.walkthrough import REGISTRATIONS_SQL, Settings, Walk, show_sql, sql
+from evalkit.notebook.walkthrough import REGISTRATIONS_SQL, SHADOW_STEPS_SQL, Settings, Walk, show_sql, sql
 
 walk = Walk(Settings.from_environment("din_indgang_2017"))
 report = walk.report
 pd.set_option("display.max_rows", 60)
-print(f"report {report.id}: {walk.entry.get('title', '')}")
-print(f"period {report.period_start} – {report.period_end}, follow-up until {report.follow_up_until}")
-print(f"municipalities: {', '.join(report.municipalities or ['all that delivered'])}")
+print(f"rapport {report.id}: {walk.entry.get('title', '')}")
+print(f"periode {report.period_start} – {report.period_end}, opfølgning til og med {report.follow_up_until}")
+print(f"kommuner: {', '.join(report.municipalities or ['alle, der har leveret'])}")
 
 # %% [markdown]
-# ## The registrations
+# ## Registreringerne
 #
-# Rows in the warehouse per contract table and municipality. Every figure below is computed from these rows
-# and nothing else.
+# Rækker i databasen pr. kontrakttabel og kommune. Hver figur nedenfor er regnet ud fra disse rækker og intet
+# andet. For hver rapport laver evalkit visninger, hvor hver række står én gang for sin egen kommune og én gang
+# for rapportens total (`scope = 'all'`).
 
 # %%
 show_sql(REGISTRATIONS_SQL)
@@ -45,20 +52,22 @@ registrations = walk.registrations()
 display(registrations.pivot(index="kommunekode", columns="table_name", values="rows").fillna(0))
 
 # %% [markdown]
-# ## Shared definitions
+# ## Fælles definitioner
 #
-# The contract's section 4, implemented once: courses in the period, ended courses, services timed against an
-# ended course, and the pricing of shadow rows and services from the unit-cost catalogue.
+# Registreringskontraktens afsnit 4, implementeret ét sted: hvilke forløb der ligger *i perioden*, hvilke der er
+# *afsluttet* (slutdato i perioden), hvordan hver visiteret indsats placeres i forhold til et afsluttet forløb
+# (før/under, eller efter og senest på opfølgningsdatoen), og prisen på skyggevisitation og indsatser fra
+# enhedspriskataloget (`config/unit_costs.csv`). Alle familiernes forespørgsler nedenfor læser dem.
 
 # %%
 show_sql(sql("base"))
 
 # %% [markdown]
-# ## Contacts by source (figure 5.1)
+# ## Henvendelser efter hvem der henvendte sig (figur 5.1)
 #
-# *Typen af henvendelser i Din Indgang*: contacts dated in the period, by who made them: the citizen, a relative
-# or a partner. Contacts, not distinct citizens (the report's note to figure 5.1). The report prints 1,396
-# contacts: 50 % from citizens, 9 % from relatives, 41 % from partners.
+# *Typen af henvendelser i Din Indgang*: henvendelser dateret i perioden efter afsender: borgeren selv, en
+# pårørende eller en samarbejdspartner. Henvendelser, ikke forskellige borgere (rapportens note til figur 5.1).
+# Rapporten trykker 1.396 henvendelser: 50 % fra borgere, 9 % fra pårørende, 41 % fra samarbejdspartnere.
 
 # %%
 show_sql(sql("contacts"))
@@ -66,22 +75,35 @@ display(walk.family("contacts"))
 walk.show("contacts")
 
 # %% [markdown]
-# ## Shadow visitation and the investment (section 5.1)
+# ## Skyggevisitation og investeringen (afsnit 5.1)
 #
-# Over the courses ended in the period: *shadow-visited* citizens are those whose shadow row names a service
-# (`none` is no visitation), and the shadow cost is the sum of those rows' annual costs; *actually visited* are
-# the citizens later granted a service, and the actual cost is the sum of those services' annual costs, each once.
-# The annual gain is the difference. A row without its own annual cost is priced from `config/unit_costs.csv`;
-# rows that cannot be priced are counted in `unpriced_rows`. The report: 186 ended, 106 shadow-visited at
-# 4.104.000 kr., 26 actually visited at 1.936.000 kr., gain 2.168.000 kr. a year.
+# Over de forløb, der er afsluttet i perioden: *skyggevisiterede* er de borgere, hvis skyggevisitation nævner en
+# indsats (`none` er ingen visitation), og udgiften ved skyggevisitationen er summen af de rækkers årlige udgift;
+# *faktisk visiterede* er de borgere, der senere fik en visiteret indsats, og den faktiske udgift er summen af de
+# indsatsers årlige udgift, hver én gang. Den årlige gevinst er forskellen. En række uden egen årlig udgift
+# prissættes fra `config/unit_costs.csv`; rækker, der ikke kan prissættes, tælles i `unpriced_rows`. Rapporten:
+# 186 afsluttede, 106 skyggevisiterede for 4.104.000 kr., 26 faktisk visiterede for 1.936.000 kr., en gevinst på
+# 2.168.000 kr. om året.
 
 # %%
 show_sql(sql("shadow_savings"))
 display(walk.family("shadow_savings"))
 
 # %% [markdown]
-# The investment: staff hours in the months overlapping the period, times the hourly cost (report: 3.350 hours,
-# about 1.045.000 kr.).
+# Trinnene bag gevinsten, pr. paragraf: de skyggevisiterede borgere og den årlige udgift ved deres
+# skyggevisitation (`shadow`), og de senere visiterede og den årlige udgift ved deres indsatser (`actual`). En
+# borger kan have rækker under flere paragraffer, så borgerne pr. paragraf kan give flere end i alt; rækken `all`
+# er kontrolleret mod figurtabellen ovenfor (skyggevisiterede og udgift, faktisk visiterede og udgift), og
+# gevinsten er `all`-udgiften ved skyggevisitationen minus den faktiske. Antal på 1–4 vises som `<5`, tal, som et
+# `<5` ellers kunne regnes ud af, som `x` (samme maskering som publikationskopierne), og deres beløb er udeladt.
+
+# %%
+show_sql(SHADOW_STEPS_SQL)
+display(walk.shadow_steps())
+
+# %% [markdown]
+# Investeringen: medarbejdertimer i de måneder, der overlapper perioden, gange timeprisen (rapporten: 3.350
+# timer, ca. 1.045.000 kr.). Et engangsbeløb for hele perioden, ikke et beløb pr. år.
 
 # %%
 show_sql(sql("investment"))
@@ -89,10 +111,10 @@ display(walk.family("investment"))
 walk.show("shadow_savings")
 
 # %% [markdown]
-# ## The courses: completion and referral onward
+# ## Forløbene: gennemførelse og senere visitation
 #
-# The 186 citizens who ended a course, how many of the ended courses were completed, and how many citizens were
-# later granted a service by decision (the 26 above).
+# De 186 borgere, der afsluttede et forløb, hvor mange af de afsluttede forløb der blev gennemført, og hvor mange
+# borgere der senere fik en visiteret indsats (de 26 ovenfor).
 
 # %%
 show_sql(sql("completion"))
@@ -105,15 +127,15 @@ display(walk.family("referral_onward"))
 walk.show("referral_onward")
 
 # %% [markdown]
-# ## The report's printed numbers beside the computed ones
+# ## Rapportens trykte tal ved siden af de beregnede
 #
-# Every number the source report prints (`data/reference/published.csv`, with its line and quote) next to the
-# number evalkit computed from the registrations, and the verdict of `evalkit reproduce` (pass, known deviation or
-# fail). The whole reproduction report is `results/reproduction.md`.
+# Hvert tal, kilderapporten trykker (`data/reference/published.csv`, med linje og citat), ved siden af det tal,
+# evalkit har beregnet ud fra registreringerne, og vurderingen fra `evalkit reproduce` (*pass*, kendt afvigelse
+# eller *fail*). Hele reproduktionsrapporten er `results/reproduction.md`.
 
 # %%
 reproduction = walk.reproduction()
 if reproduction is None:
-    print("This run has no reproduction: the config names no published figures.")
+    print("Denne kørsel har ingen reproduktion: konfigurationen nævner ingen publicerede tal.")
 else:
     display(reproduction[["location", "kommunekode", "family", "metric", "published", "computed", "verdict", "detail"]])

@@ -74,7 +74,7 @@ def test_workbook_holds_the_publication_copies_with_danish_headers_and_formulas_
     out = tmp_path / "tables.xlsx"
     assert main(["excel", "--tables-dir", str(publish), "--out", str(out), *families]) == 0
     workbook = openpyxl.load_workbook(out)
-    assert workbook.sheetnames == ["Indsatser før og efter", "Senere visiteret"]
+    assert workbook.sheetnames == ["Om tabellerne", "Indsatser før og efter", "Senere visiteret"]
     sheet = workbook["Indsatser før og efter"]
     assert [c.value for c in sheet[1]][:4] == ["Rapport", "Kommunekode", "Paragraf", "Indsatser før/under forløbet"]
     row = sheet[2]
@@ -114,3 +114,99 @@ def test_publication_csv_escapes_formula_text(tmp_path):
     with open(out, encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[1][2] == "'" + HOSTILE
+
+
+def test_workbook_leaves_out_reports_a_family_does_not_apply_to_and_says_codes_in_danish(tmp_path):
+    tables = tmp_path / "tables"
+    header = ["report", "kommunekode", "age_band", "citizens", "courses"]
+    write_table(
+        tables,
+        "age",
+        [
+            header,
+            ["nordjylland_2021", "851", "18_29", "19", "22"],
+            ["nordjylland_2021", "all", "60_plus", "1234", "1300"],
+            # report 003 has no ended courses: its zero rows would only pad the sheet
+            ["brug_for_alle_2013", "101", "18_29", "0", "0"],
+            ["brug_for_alle_2013", "all", "18_29", "0", "0"],
+        ],
+    )
+    write_table(
+        tables,
+        "contacts",
+        [
+            ["report", "kommunekode", "source", "contacts", "share", "ci_low", "ci_high", "all_contacts"],
+            ["din_indgang_2017", "607", "citizen", "698", "0.5", "0.47", "0.53", "1396"],
+            ["din_indgang_2017", "607", "partner", "572", "0.41", "0.38", "0.44", "1396"],
+            ["nordjylland_2021", "851", "citizen", "0", "", "", "", "0"],
+        ],
+    )
+    out = tmp_path / "tables.xlsx"
+    assert main(["excel", "--tables-dir", str(tables), "--out", str(out), "age", "contacts"]) == 0
+    workbook = openpyxl.load_workbook(out)
+    assert workbook.sheetnames == ["Om tabellerne", "Alder", "Henvendelser"]
+    age = [[c.value for c in row] for row in workbook["Alder"].iter_rows(min_row=2, max_col=5)]
+    assert age == [
+        ["nordjylland_2021", "851", "18–29 år", 19, 22],
+        ["nordjylland_2021", "I alt", "60 år og derover", 1234, 1300],
+    ]
+    contacts = workbook["Henvendelser"]
+    assert [row[2].value for row in contacts.iter_rows(min_row=2)] == ["Borgere", "Samarbejdspartnere"]
+    # Danish Excel shows these as 1.234 and 50,0 %
+    assert workbook["Alder"]["D3"].number_format == "#,##0"
+    assert contacts["E2"].number_format == "0.0%"
+    assert contacts.freeze_panes == "A2" and workbook["Alder"].freeze_panes == "A2"
+    # the widest cell fits: the column is at least as wide as its header
+    assert contacts.column_dimensions["H"].width >= len("Henvendelser i alt")
+    about = [row[0] for row in workbook["Om tabellerne"].iter_rows(values_only=True) if row and row[0]]
+    assert "Alder" in about and "Henvendelser" in about
+    assert any(line.startswith("<5") for line in about)
+    listed = {row[0]: row[2] for row in workbook["Om tabellerne"].iter_rows(values_only=True) if row and row[0]}
+    assert listed["Alder"] == "nordjylland_2021" and listed["Henvendelser"] == "din_indgang_2017"
+
+
+def test_english_workbook_uses_english_words_for_codes(tmp_path):
+    tables = tmp_path / "tables"
+    write_table(
+        tables,
+        "age",
+        [["report", "kommunekode", "age_band", "citizens", "courses"], ["r", "all", "18_29", "19", "22"]],
+    )
+    out = tmp_path / "tables.xlsx"
+    assert main(["excel", "--tables-dir", str(tables), "--out", str(out), "--lang", "en", "age"]) == 0
+    workbook = openpyxl.load_workbook(out)
+    assert workbook.sheetnames[0] == "About"
+    assert [c.value for c in workbook.worksheets[1][2]][1:3] == ["Total", "18–29 years"]
+
+
+def test_workbook_keeps_a_report_whose_counts_are_all_masked_and_says_payers_in_danish(tmp_path):
+    tables = tmp_path / "publish"
+    # zero is never masked: a report whose only counts are `<5` and `x` has something, unlike one of zeros
+    write_table(
+        tables,
+        "age",
+        [
+            ["report", "kommunekode", "age_band", "citizens", "courses"],
+            ["nordjylland_2021", "851", "18_29", "<5", "x"],
+            ["brug_for_alle_2013", "101", "18_29", "0", "0"],
+        ],
+    )
+    write_table(
+        tables,
+        "business_case_summary",
+        [
+            ["report", "kommunekode", "scenario", "payer", "investment_dkk"],
+            ["din_indgang_2017", "all", "base", "all", "1045000"],
+            ["din_indgang_2017", "all", "base", "kommune", "1045000"],
+        ],
+    )
+    out = tmp_path / "tables.xlsx"
+    assert main(["excel", "--tables-dir", str(tables), "--out", str(out), "age", "business_case_summary"]) == 0
+    workbook = openpyxl.load_workbook(out)
+    age = [[c.value for c in row] for row in workbook["Alder"].iter_rows(min_row=2, max_col=5)]
+    assert age == [["nordjylland_2021", "851", "18–29 år", "<5", "x"]]
+    summary = workbook[workbook.sheetnames[2]]
+    assert [(row[2].value, row[3].value) for row in summary.iter_rows(min_row=2)] == [
+        ("Grundscenarie", "I alt"),
+        ("Grundscenarie", "Kommune"),
+    ]

@@ -352,3 +352,68 @@ def test_report_labels_parse_figure_names():
     assert labels.report_label(config, "b") == "2. b"
     assert labels.report_section(config, "reproduction").startswith("4. ")
     assert labels.figure_label(config, "missing.csv", "age_101")["Kommune"] == "Kommune 101"
+
+
+# --- titles and axes say what is drawn; the national figure fits A4 ---------------------------------------------
+
+HOUSING = table(
+    "report,kommunekode,month,hours,citizens,amount_dkk",
+    "nj,860,2018-01,2339.1,289,",
+    "nj,860,all,2339.1,289,",
+    "nj,851,2018-01,,397,1307903.59",
+    "nj,851,all,,397,1307903.59",
+)
+
+
+def _heading(kind: str, code: str | None, tables: dict, report: dict = REPORT):
+    context = build.Context(report, tables, MUNICIPALITIES, DA)
+    spec = build.Spec(kind, code)
+    return build.heading(context, spec, build.KINDS[kind].prepare(context, code))
+
+
+def test_the_housing_support_title_names_the_measures_drawn():
+    aalborg = _heading("housing_support", "851", {"housing_support": HOUSING}, REPORT | {"municipalities": ["851"]})
+    assert "afregnet beløb" in aalborg.title and "timer" not in aalborg.title
+    hjoerring = _heading("housing_support", "860", {"housing_support": HOUSING})
+    assert "antal timer" in hjoerring.title and "beløb" not in hjoerring.title
+
+
+def test_the_one_off_investment_has_its_own_axis_not_kroner_per_year():
+    prepared = prepare.prepare_shadow_savings(SHADOW, INVESTMENT, "di", "607", DA)
+    figure = build.KINDS["shadow_savings"].plot(prepared, DA, build.plots.Heading("t"))
+    savings, investment = figure.axes
+    assert savings.get_ylabel() == "Kr. pr. år"
+    assert "pr. år" not in investment.get_ylabel() and "engangs" in investment.get_ylabel()
+
+
+def _national_funnel(municipalities: int) -> pd.DataFrame:
+    lines = []
+    for i in range(municipalities):
+        code = f"{101 + i}"
+        if i == 0:  # one municipality with a step under five: hidden
+            lines += [f"bfa,{code},bfa,target_group,1,40,40,1.0,,,", f"bfa,{code},bfa,team_meeting,2,<5,<5,,,,"]
+            continue
+        lines += [
+            f"bfa,{code},bfa,target_group,1,1000,1000,1.0,,,",
+            f"bfa,{code},bfa,initial_conversation,2,800,780,0.8,,,0.8",
+            f"bfa,{code},bfa,team_meeting,3,600,590,0.6,,,0.75",
+        ]
+    return table(
+        "report,kommunekode,programme,step,step_order,citizens,citizens_through,share_of_first,ci_low,ci_high,"
+        "share_of_previous",
+        *lines,
+    )
+
+
+def test_the_national_funnel_fits_an_a4_page_and_a_hidden_share_does_not_read_as_a_percentage():
+    report = {"id": "bfa", "title": "Brug for alle", "municipalities": "all", "period": REPORT["period"]}
+    context = build.Context(report, {"funnel": _national_funnel(96)}, MUNICIPALITIES, DA)
+    spec, prepared = next((s, p) for s, p in build.plan(context) if s.kind == "funnel_by_municipality")
+    figure = build.render(context, spec, prepared)
+    width, height = figure.get_size_inches()
+    assert width <= 8.27 and height <= 11.0  # A4 is 8.27 x 11.69 inches, with room for a caption
+    texts = [t.get_text() for ax in figure.axes for t in ax.texts]
+    assert "<5" not in texts  # in a column of percentages "<5" reads as "under 5 %"
+    assert any("skjult" in t for t in texts)
+    # the completion column's header does not share a line with the axis' top tick label "100 %"
+    assert not [t for ax in figure.axes for t in ax.xaxis.get_major_ticks() if t.label2.get_visible()]

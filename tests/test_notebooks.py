@@ -126,3 +126,74 @@ def test_a_failing_cell_fails_the_command_and_writes_no_html(demo, tmp_path, cap
     assert code == 1
     assert "referral_onward: the warehouse gives other numbers" in capsys.readouterr().err
     assert not html.exists()
+
+
+def test_a_notebook_run_by_hand_finds_the_project_from_its_own_folder_or_elsewhere(monkeypatch, tmp_path):
+    from evalkit.notebook.walkthrough import ENVIRONMENT, Settings
+
+    for variable in ENVIRONMENT.values():
+        monkeypatch.delenv(variable, raising=False)
+    # jupytext --execute runs the kernel in the notebook's folder, or in the folder of the -o file
+    for folder in (ROOT / "notebooks", tmp_path):
+        monkeypatch.chdir(folder)
+        settings = Settings.from_environment("din_indgang_2017")
+        assert settings.db == ROOT / "data" / "processed" / "evalkit.duckdb"
+        assert settings.unit_costs == ROOT / "config" / "unit_costs.csv"
+        assert settings.publish == ROOT / "results" / "publish"
+        assert settings.config["reports"][1]["id"] == "din_indgang_2017"
+
+
+def test_the_notebooks_speak_danish():
+    for path in NOTEBOOKS:
+        cells = [c.source for c in jupytext.read(path).cells if c.cell_type == "markdown"]
+        headings = [line for cell in cells for line in cell.splitlines() if line.startswith("#")]
+        assert headings[0].startswith("# Rapport"), path
+        assert "## Registreringerne" in headings and "## Fælles definitioner" in headings, path
+        english = [h for h in headings if any(f" {word} " in f" {h} " for word in ("The", "the", "and", "per"))]
+        assert not english, (path, english)
+
+
+def demo_walk(demo, report_id: str):
+    from evalkit.notebook.walkthrough import Settings, Walk
+
+    tmp, config = demo
+    results = tmp / "results"
+    return Walk(
+        Settings(
+            report_id=report_id,
+            config=yaml.safe_load(config.read_text(encoding="utf-8")),
+            db=tmp / "processed" / "evalkit.duckdb",
+            tables=results / "tables",
+            publish=results / "publish",
+            unit_costs=ROOT / "config" / "unit_costs.csv",
+            municipalities=ROOT / "config" / "municipalities.csv",
+            reproduction=None,
+        )
+    )
+
+
+def test_the_shadow_savings_steps_add_up_to_the_figure_table_by_paragraph(demo):
+    steps = demo_walk(demo, "din_indgang_2017").shadow_steps().set_index(["step", "paragraph"])
+    # report 001 section 5.1: 106 shadow-visited at 4.104.000 kr., 26 later visited at 1.936.000 kr.
+    assert steps.loc[("shadow", "all"), "citizens"] == 106
+    assert round(float(steps.loc[("shadow", "all"), "annual_cost_dkk"])) == 4_104_000
+    assert steps.loc[("actual", "all"), "citizens"] == 26
+    assert round(float(steps.loc[("actual", "all"), "annual_cost_dkk"])) == 1_936_000
+    for step in ("shadow", "actual"):
+        part = steps.loc[step].drop(index="all")
+        assert len(part) >= 2  # by paragraph, not only the total
+        shown = part[~part["citizens"].isin(["<5", "x"])]
+        # no count of 1-4 is shown, and a masked count's kroner are left out
+        assert all(int(c) == 0 or int(c) >= 5 for c in shown["citizens"])
+        assert (part[part["citizens"].isin(["<5", "x"])]["annual_cost_dkk"] == "").all()
+
+
+def test_the_referral_steps_give_the_reports_pairs_and_the_paragraphs_only_for_the_whole_report(demo):
+    steps = demo_walk(demo, "nordjylland_2021").referral_steps()
+    totals = steps[steps["paragraph"] == "all"].pivot(index="kommunekode", columns="step", values="citizens")
+    # report 000 prints 38/34 (Aalborg), 119/48 (Hjørring), 22/6 (Thisted), 32/9 (Frederikshavn)
+    pairs = {code: (int(row["ended"]), int(row["later_visited"])) for code, row in totals.iterrows() if code != "all"}
+    assert pairs == {"851": (38, 34), "860": (119, 48), "787": (22, 6), "813": (32, 9)}
+    by_paragraph = steps[steps["paragraph"] != "all"]
+    assert set(by_paragraph["kommunekode"]) == {"all"} and len(by_paragraph) >= 3
+    assert all(c in ("<5", "x") or int(c) == 0 or int(c) >= 5 for c in steps["citizens"])

@@ -15,17 +15,17 @@ from test_notebooks import ROOT, demo_config, snakemake
 from evalkit.config import load_municipalities
 from evalkit.figures import build
 from evalkit.figures.text import Text
+from evalkit.publish.browser import EMBED_LIMIT, check_report, embedded_documents, find_chromium
 
 
 @pytest.fixture(scope="module")
 def handover(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("handover")
     config = demo_config(tmp)
-    targets = ("figures", "notebooks", str(tmp / "results" / "reproduction.md"), str(tmp / "results" / "tables.xlsx"))
-    run = snakemake(config, *targets)
+    run = snakemake(config, "all")
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     report = tmp / "results" / "report.html"
-    run = snakemake(config, *targets, extra=("--report", str(report)))
+    run = snakemake(config, "all", extra=("--report", str(report)))
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return tmp, yaml.safe_load(config.read_text(encoding="utf-8")), report
 
@@ -82,8 +82,9 @@ def test_the_html_report_gathers_figures_notebooks_tables_and_the_reproduction(h
         "housing_support_860.png",
         "shadow_savings_607.png",
         "nordjylland_2021.html",
-        "referral_onward.csv",
-        "reproduction.md",
+        "referral_onward.html",
+        "reproduction.html",
+        "2021Q3.html",
         "Din Indgang, Fredericia",
         "Reproduktion af rapporternes tal",
         "Kommunernes gennemførelsesprocent",
@@ -152,6 +153,7 @@ def test_nothing_that_leaves_the_evaluators_hands_shows_a_value_the_audit_masked
     import openpyxl
     from html_tables import tables_in
 
+    from evalkit.publish.excel import applicable_rows
     from evalkit.tables.registry import FAMILIES, PUBLISHED, header_label, sheet_title
 
     tmp, config, report = handover
@@ -182,7 +184,8 @@ def test_nothing_that_leaves_the_evaluators_hands_shows_a_value_the_audit_masked
         header = [header_label(c, language) for c in FAMILIES[family].header]
         assert [c.value for c in sheet[1]][: len(header)] == header
         assert "x" in str(sheet.cell(row=1, column=len(header) + 2).value)
-        _, rows = _csv(results / "publish" / f"{family}.csv")
+        published_header, rows = _csv(results / "publish" / f"{family}.csv")
+        rows = applicable_rows(FAMILIES[family], published_header, rows)  # the sheet leaves out other reports
         for excel_row, row in zip(sheet.iter_rows(min_row=2, max_col=len(header), values_only=True), rows, strict=True):
             for cell, value in zip(excel_row, row, strict=True):
                 if value in ("<5", "x"):
@@ -190,3 +193,27 @@ def test_nothing_that_leaves_the_evaluators_hands_shows_a_value_the_audit_masked
     # the HTML report has the audit's summary
     page = report.read_text(encoding="utf-8").encode().decode("unicode_escape", errors="ignore")
     assert "audit.rst" not in page and "Diskretion" in page
+
+
+def test_every_result_in_the_report_is_shown_in_the_browser_and_small_enough_to_open(handover):
+    _, _, report = handover
+    documents = embedded_documents(report)
+    names = {d.name for d in documents}
+    assert {"nordjylland_2021.html", "referral_onward.html", "reproduction.html", "2021Q3.html"} <= names
+    # Chromium shows no data: URL over 2 MB, and offers a .csv or .md as a download
+    assert not [(d.name, d.size) for d in documents if d.size > EMBED_LIMIT]
+    assert {d.mime for d in documents} <= {"image/png", "image/svg+xml", "text/html"}
+    assert not {name for name in names if name.endswith((".csv", ".md"))}
+    # the whole page was 11 MB; what is left beyond the results is snakemake's own code
+    assert report.stat().st_size < 9_000_000
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="needs Debian's chromium (apt-get install chromium)")
+def test_the_report_and_every_notebook_and_page_in_it_render_in_headless_chromium(handover):
+    tmp, _, report = handover
+    screenshots = tmp / "results" / "report_screenshots"
+    assert check_report(report, screenshots, find_chromium()) == []
+    shots = {p.name for p in screenshots.glob("*.png")}
+    assert "report.png" in shots
+    assert any(name.endswith("_nordjylland_2021.png") for name in shots)
+    assert any(name.endswith("_reproduction.png") for name in shots)

@@ -25,6 +25,8 @@ DELEGATED = {
     "reproduce": ("evalkit.reproduce", "compare the figure tables with the source reports' published figures"),
     "figures": ("evalkit.figures", "draw the report figures from the publication copies"),
     "notebook": ("evalkit.notebook.run", "execute a reviewer notebook and write it as HTML"),
+    "page": ("evalkit.publish.pages", "render a figure table or a Markdown report as an HTML page of the report"),
+    "check-report": ("evalkit.publish.browser", "open results/report.html in headless Chromium; screenshot each part"),
     "synth": ("evalkit.synth", "write synthetic demo or benchmark deliveries"),
 }
 

@@ -1,6 +1,7 @@
 # Paths, lists and input functions for the rules, as the snakemake-workflows layout keeps them. The other files
 # of workflow/rules hold rules only and may be included in any order. Every folder comes from the config.
 import os
+import shlex
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -57,6 +58,9 @@ PUBLISH_NOTES = ("audit.csv", "README.md")
 WORKBOOK = RESULTS_DIR / "tables.xlsx"
 REPRODUCTION_MD = RESULTS_DIR / "reproduction.md"
 REPRODUCTION_CSV = RESULTS_DIR / "reproduction.csv"
+# HTML pages of the tables and Markdown reports for the HTML report, which shows HTML but offers .csv/.md only
+# as downloads.
+PAGES_DIR = RESULTS_DIR / "report_pages"
 MUNICIPALITY_NAMES = "config/municipalities.csv"
 
 # Anything under the raw folder that no job would read stops the run before any job starts: a misnamed quarter
@@ -83,7 +87,8 @@ RUN_CONFIG = as_json(config)
 INGEST_CODE = source_fingerprint("contract.py", "duck.py", "ingest")
 WAREHOUSE_CODE = source_fingerprint(*WAREHOUSE_MODULES)
 TABLES_CODE = source_fingerprint("config.py", "contract.py", "duck.py", "tables", "tables/sql")
-PUBLISH_CODE = source_fingerprint("contract.py", "tables/registry.py", "publish")
+# the workbook and the report pages take their words for codes from the figure labels (figures/text.py)
+PUBLISH_CODE = source_fingerprint("contract.py", "tables/registry.py", "publish", "figures/text.py")
 
 # The pseudonymisation key, made here on first use so that its creation shows on the console; only its
 # fingerprint is passed on. Quarters made with another key are ingested again, and a warehouse not built from
@@ -147,18 +152,38 @@ def data_quality_reports():
 
 
 def reproduction_inputs():
-    """The notebook's reproduction inputs, where the run has one; the HTML report shows it too. report()'s
-    caption is resolved in the rule that takes it, so this gives the named inputs, not an input function."""
-    if not REPRODUCE:
-        return {}
-    return {
-        "reproduction": report(
-            REPRODUCTION_MD,
-            caption="../report/reproduction.rst",
-            category=report_section(config, "reproduction"),
-        ),
-        "reproduction_table": REPRODUCTION_CSV,
-    }
+    """The notebook's reproduction inputs, where the run has one."""
+    return {"reproduction_table": REPRODUCTION_CSV} if REPRODUCE else {}
+
+
+def table_pages():
+    return [PAGES_DIR / "tables" / f"{family}.html" for family in REPORT_TABLES]
+
+
+def data_quality_pages():
+    return [PAGES_DIR / "data_quality" / f"{quarter}.html" for quarter in QUARTERS]
+
+
+def reproduction_pages():
+    return [PAGES_DIR / "reproduction.html"] if REPRODUCE else []
+
+
+def audit_pages():
+    """What the masking did and what the audit found (results/publish/README.md), shown with the tables."""
+    return [PAGES_DIR / "publication_audit.html"]
+
+
+def page_sources():
+    """Each report page and the file it shows, in the order of the report_pages rule's output."""
+    sources = publish_files(REPORT_TABLES) + [publish_notes()[1]] + data_quality_reports()
+    sources += [REPRODUCTION_MD] if REPRODUCE else []
+    pages = table_pages() + audit_pages() + data_quality_pages() + reproduction_pages()
+    return list(zip(sources, pages, strict=True))
+
+
+def page_arguments():
+    """`evalkit page`'s arguments for the report pages: --page SOURCE PAGE, each path quoted for the shell."""
+    return " ".join(f"--page {shlex.quote(str(source))} {shlex.quote(str(page))}" for source, page in page_sources())
 
 
 def checked_outputs():
@@ -175,4 +200,5 @@ def checked_outputs():
 
 def get_final_output():
     """What `make results` (rule all) builds."""
-    return [*checked_outputs(), *released_files(), WORKBOOK]
+    final = [*checked_outputs(), *released_files(), WORKBOOK]
+    return final + table_pages() + audit_pages() + data_quality_pages() + reproduction_pages()

@@ -4,22 +4,6 @@
 rule figures_report:
     input:
         tables=publish_files(PUBLISHED_FAMILIES),
-        # The contract's section 6 tables, shown in the HTML report (their publication copies: what may be
-        # handed on).
-        report_tables=[
-            report(
-                path,
-                caption="../report/table.rst",
-                category=lambda wildcards: report_section(config, "tables"),
-            )
-            for path in publish_files(REPORT_TABLES)
-        ],
-        # what the masking did and what the audit found, with the tables
-        publication_audit=report(
-            publish_notes()[1],
-            caption="../report/audit.rst",
-            category=lambda wildcards: report_section(config, "tables"),
-        ),
         municipalities=MUNICIPALITY_NAMES,
     output:
         report(

@@ -27,16 +27,13 @@ rule warehouse:
 
 
 # A data-quality report per delivery folder: rows delivered, loaded, quarantined by reason, and what changed.
-# Shown in the HTML report after the reproduction.
+# Shown in the HTML report after the reproduction (as a page of rule report_pages).
 rule data_quality:
     input:
         db=WAREHOUSE,
         manifest=WAREHOUSE_MANIFEST,
     output:
-        [
-            report(path, caption="../report/data_quality.rst", category=report_section(config, "data_quality"))
-            for path in data_quality_reports()
-        ],
+        data_quality_reports(),
     log:
         LOG_DIR / "data_quality.log",
     conda:

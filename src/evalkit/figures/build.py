@@ -199,7 +199,8 @@ def plan(context: Context) -> list[tuple[Spec, Prepared]]:
 
 def heading(context: Context, spec: Spec, prepared: Prepared) -> Heading:
     text = context.text
-    title = text(f"{spec.kind}.title")
+    # a figure whose content varies (the § 85 measures a municipality delivered) names it in its title
+    title = prepared.meta.get("title") or text(f"{spec.kind}.title")
     if context.internal:
         title += f" ({text('internal')})"
     where = (

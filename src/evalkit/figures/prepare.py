@@ -226,7 +226,12 @@ def prepare_housing_support(
         for m in ("hours", "amount_dkk", "citizens")
         if (frame[m].fillna(0) > 0).any() or (m == "citizens" and frame.citizens_masked.any())
     ]
-    return Prepared(frame, {"measures": measures, "section82_start": section82_start, "empty": not measures})
+    title = text(
+        "housing_support.title_of", measures=text.join([text(f"housing_support.measure.{m}") for m in measures])
+    )
+    return Prepared(
+        frame, {"measures": measures, "section82_start": section82_start, "empty": not measures, "title": title}
+    )
 
 
 def prepare_rate(

@@ -69,7 +69,7 @@ def plot_shadow_savings(prepared: Prepared, text: Text, heading: Heading) -> plt
         ncols=2 if has_investment else 1,
         sharey=True,
         squeeze=False,
-        gridspec_kw={"width_ratios": [3, 1] if has_investment else [1]},
+        gridspec_kw={"width_ratios": [2.6, 1] if has_investment else [1]},
     )
     ax = axes[0, 0]
     colours = {"shadow": PALETTE["main"], "actual": PALETTE["negative"], "gain": PALETTE["second"]}
@@ -121,6 +121,10 @@ def plot_shadow_savings(prepared: Prepared, text: Text, heading: Heading) -> plt
             [0], [text("investment.title") + ":\n" + text("investment.bar", hours=text.number(meta["staff_hours"]))]
         )
         side.set_xlim(-0.6, 0.6)
+        # the same kroner scale, but a one-off sum over the period, not a sum per year: its own labelled axis
+        side.tick_params(axis="y", labelleft=True)
+        side.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: text.number(v)))
+        side.set_ylabel(wrap(text("investment.axis"), 24), fontsize=9)
         side.grid(axis="x", visible=False)
         side.axhline(0, color="#888888", linewidth=0.8)
     notes = [text("shadow_savings.base", n=text.count(meta["ended_citizens"], meta["ended_citizens_masked"]))]
@@ -177,11 +181,17 @@ def plot_funnel(prepared: Prepared, text: Text, heading: Heading) -> plt.Figure:
 STEP_COLOURS = {2: PALETTE["second"], 3: PALETTE["main"], 4: PALETTE["fourth"], 5: PALETTE["third"]}
 
 
+# Rows per panel of the national figure: 96 municipalities in two side-by-side panels of 48 fit an A4 page.
+ROWS_PER_PANEL = 50
+
+
 def plot_funnel_by_municipality(prepared: Prepared, text: Text, heading: Heading) -> plt.Figure:
     """Report 003 bilagsfigur 1: per municipality, stacked shares of the gross target group by furthest step
     reached. The furthest steps start at 0 (blue: conversation and team meeting), conversation only (green) is
     last, so the blue edge is the completion rate ("gennemførelsesprocent"), by which the rows are sorted, and
-    the whole bar is the share with an initial conversation."""
+    the whole bar is the share with an initial conversation. Many municipalities go into panels side by side, so
+    the figure fits an A4 page; a municipality whose shares are hidden says "skjult", not "<5" in the column of
+    percentages."""
     frame = prepared.frame
     wide = frame.pivot(index="kommunekode", columns="step_order", values="share")
     labels = frame.drop_duplicates("kommunekode").set_index("kommunekode")["label"]
@@ -193,7 +203,21 @@ def plot_funnel_by_municipality(prepared: Prepared, text: Text, heading: Heading
     order = completion.fillna(-1).sort_values(ascending=False, kind="stable").index
     wide, masked, labels, completion = (x.loc[order] for x in (wide, masked, labels, completion))
     steps = frame.drop_duplicates("step_order").sort_values("step_order", ascending=False)
-    fig, ax = new_figure(2.2 + 0.16 * len(wide))
+    panels = max(1, math.ceil(len(wide) / ROWS_PER_PANEL))
+    rows = math.ceil(len(wide) / panels)
+    fig, axes = new_figure(2.4 + 0.15 * rows, ncols=panels, squeeze=False)
+    for number, ax in enumerate(axes[0]):
+        part = slice(number * rows, (number + 1) * rows)
+        _funnel_panel(ax, wide.iloc[part], masked.iloc[part], labels.iloc[part], completion.iloc[part], steps, text)
+        # every panel on the same row scale (the last one's spare rows empty), a row on top for the column header
+        ax.set_ylim(rows - 0.5, -1.5)
+    legend_below(axes[0, 0], ncols=1)
+    subtitle(axes[0, 0], heading)
+    notes = [text("funnel.hidden_note")] if masked.any() else []
+    return finish(fig, heading, prepared, text, notes)
+
+
+def _funnel_panel(ax, wide, masked, labels, completion, steps, text: Text) -> None:
     y = np.arange(len(wide))
     left = np.zeros(len(wide))
     for order_, label in zip(steps["step_order"], steps["step_label"], strict=True):
@@ -208,20 +232,18 @@ def plot_funnel_by_municipality(prepared: Prepared, text: Text, heading: Heading
         )
         left += values
     column = blended_transform_factory(ax.transAxes, ax.transData)
-    ax.text(1.02, -1.0, text("funnel.completion"), transform=column, fontsize=7, fontweight="bold", va="bottom")
+    # the column's header in the empty top row: below the subtitle, and the percent axis is at the bottom only
+    ax.text(1.03, -0.6, text("funnel.completion"), transform=column, fontsize=6.5, fontweight="bold", va="bottom")
     for i, (share, hidden) in enumerate(zip(completion, masked, strict=True)):
-        label = text.count(share, hidden) if hidden else text.percent(share, 0)
-        ax.text(1.02, i, label, transform=column, va="center", fontsize=6.5)
+        label = text("funnel.hidden") if hidden else text.percent(share, 0)
+        ax.text(1.03, i, label, transform=column, va="center", fontsize=6.5, style="italic" if hidden else "normal")
     ax.set_yticks(y, list(labels), fontsize=6.5)
-    ax.set_ylim(len(wide) - 0.5, -0.5)
     ax.set_xlim(0, 1)
     percent_axis(ax.xaxis, text)
-    ax.xaxis.set_tick_params(labeltop=True)
+    ax.xaxis.set_major_locator(mticker.MultipleLocator(0.25))
+    ax.tick_params(axis="x", labelsize=7)
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel(text("funnel.axis"))
-    legend_below(ax, ncols=1)
-    subtitle(ax, heading)
-    return finish(fig, heading, prepared, text)
+    ax.set_xlabel(text("funnel.axis"), fontsize=8)
 
 
 def completion_share(wide: pd.DataFrame) -> pd.Series:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 
 from evalkit.contract import MASK
 
 LANGUAGES = ("da", "en")
+PARAGRAPH = re.compile(r"\d+[a-z]?")  # a paragraph of Serviceloven: 85, 82a
 
 MONTHS = {
     "da": (
@@ -58,18 +60,24 @@ LABELS: dict[str, dict[str, str]] = {
         "masked_note": "<5: under fem, skjult af hensyn til diskretion. x: skjult, så et tal under fem ikke kan regnes "
         "ud af de øvrige.",
         "no_value": "–",
+        # business case (contract section 7): who pays and gains; a named scenario keeps its own name
+        "payer.all": "I alt",
+        "payer.kommune": "Kommune",
+        "payer.region": "Region",
+        "payer.stat": "Stat",
+        "scenario.base": "Grundscenarie",
         # report 000, bilag 4, tabel 1-5
         "paragraph_counts.title": "Antal borgere, der har modtaget en § 82a og 82b indsats",
         "paragraph.82a": "§ 82a (gruppebaseret)",
         "paragraph.82b": "§ 82b (individuel)",
         "age.title": "Antal borgere, der har afsluttet et forløb i perioden – opdelt på alder",
         "age.axis": "Alder ved forløbets afslutning",
-        "age.under_18": "Under 18",
-        "age.18_29": "18–29",
-        "age.30_39": "30–39",
-        "age.40_49": "40–49",
-        "age.50_59": "50–59",
-        "age.60_plus": "60+",
+        "age.under_18": "Under 18 år",
+        "age.18_29": "18–29 år",
+        "age.30_39": "30–39 år",
+        "age.40_49": "40–49 år",
+        "age.50_59": "50–59 år",
+        "age.60_plus": "60 år og derover",
         "age.unknown": "Ukendt",
         "course_length.title": "Forløbenes længde inkl. gennemsnitslængde for forløbene",
         "course_length.axis": "Forløbets længde",
@@ -86,7 +94,12 @@ LABELS: dict[str, dict[str, str]] = {
         "Andet: fx ledsagerordning, værested eller aktivitetscenter.",
         "paragraph.85": "§ 85 (bostøtte)",
         "paragraph.other": "Andet",
-        "housing_support.title": "Bostøtte efter SEL § 85 – antal timer og borgere pr. måned",
+        "housing_support.title": "Bostøtte efter SEL § 85 pr. måned",
+        "housing_support.title_of": "Bostøtte efter SEL § 85 – {measures} pr. måned",
+        "housing_support.measure.hours": "antal timer",
+        "housing_support.measure.amount_dkk": "afregnet beløb",
+        "housing_support.measure.citizens": "borgere",
+        "and": "og",
         "housing_support.hours": "Timer pr. måned",
         "housing_support.amount_dkk": "Afregnet beløb pr. måned (kr.)",
         "housing_support.citizens": "Borgere (cpr-numre) pr. måned",
@@ -110,6 +123,7 @@ LABELS: dict[str, dict[str, str]] = {
         "shadow_savings.actual": "Faktisk visiteret\n({n} borgere)",
         "shadow_savings.gain": "Årlig gevinst",
         "shadow_savings.axis": "Kr. pr. år",
+        "investment.axis": "Kr. i alt (engangsinvestering i perioden)",
         "shadow_savings.base": "Blandt {n} borgere med afsluttet forløb.",
         "investment.title": "Investering",
         "investment.bar": "Medarbejdertimer\n({hours} timer)",
@@ -120,6 +134,9 @@ LABELS: dict[str, dict[str, str]] = {
         "funnel.of_first": "{share} af {first}",
         "funnel.of_previous": "{share} af forrige fase",
         "funnel.completion": "Gennemførelses-\nprocent",
+        "funnel.hidden": "skjult",
+        "funnel.hidden_note": "skjult: et af kommunens trin har under fem borgere (<5) eller er skjult, så et sådant "
+        "tal ikke kan regnes ud (x); derfor vises kommunens andele ikke.",
         "funnel.reached": "Længst nået: {step}",
         "step.target_group": "Bruttomålgruppe",
         "step.initial_conversation": "Indledende samtale",
@@ -140,17 +157,22 @@ LABELS: dict[str, dict[str, str]] = {
         "masked_note": "<5: fewer than five, hidden for confidentiality. x: hidden so that no count under five can be "
         "worked out from the others.",
         "no_value": "–",
+        "payer.all": "Total",
+        "payer.kommune": "Municipality",
+        "payer.region": "Region",
+        "payer.stat": "State",
+        "scenario.base": "Base case",
         "paragraph_counts.title": "Citizens who received a § 82a and a § 82b course",
         "paragraph.82a": "§ 82a (group-based)",
         "paragraph.82b": "§ 82b (individual)",
         "age.title": "Citizens who ended a course in the period, by age",
         "age.axis": "Age when the course ended",
-        "age.under_18": "Under 18",
-        "age.18_29": "18–29",
-        "age.30_39": "30–39",
-        "age.40_49": "40–49",
-        "age.50_59": "50–59",
-        "age.60_plus": "60+",
+        "age.under_18": "Under 18 years",
+        "age.18_29": "18–29 years",
+        "age.30_39": "30–39 years",
+        "age.40_49": "40–49 years",
+        "age.50_59": "50–59 years",
+        "age.60_plus": "60 years and over",
         "age.unknown": "Unknown",
         "course_length.title": "Course lengths, with the mean course length",
         "course_length.axis": "Course length",
@@ -167,7 +189,12 @@ LABELS: dict[str, dict[str, str]] = {
         "Other: e.g. escort scheme, drop-in centre or activity centre.",
         "paragraph.85": "§ 85 (housing support)",
         "paragraph.other": "Other",
-        "housing_support.title": "Housing support (SEL § 85) – hours and citizens per month",
+        "housing_support.title": "Housing support (SEL § 85) per month",
+        "housing_support.title_of": "Housing support (SEL § 85) – {measures} per month",
+        "housing_support.measure.hours": "hours",
+        "housing_support.measure.amount_dkk": "amount settled",
+        "housing_support.measure.citizens": "citizens",
+        "and": "and",
         "housing_support.hours": "Hours per month",
         "housing_support.amount_dkk": "Amount settled per month (DKK)",
         "housing_support.citizens": "Citizens (CPR numbers) per month",
@@ -189,6 +216,7 @@ LABELS: dict[str, dict[str, str]] = {
         "shadow_savings.actual": "Actually granted\n({n} citizens)",
         "shadow_savings.gain": "Annual gain",
         "shadow_savings.axis": "DKK per year",
+        "investment.axis": "DKK in all (one-off investment over the period)",
         "shadow_savings.base": "Among {n} citizens with an ended course.",
         "investment.title": "Investment",
         "investment.bar": "Staff hours\n({hours} hours)",
@@ -198,6 +226,9 @@ LABELS: dict[str, dict[str, str]] = {
         "funnel.of_first": "{share} of {first}",
         "funnel.of_previous": "{share} of the previous phase",
         "funnel.completion": "Completion\nrate",
+        "funnel.hidden": "hidden",
+        "funnel.hidden_note": "hidden: a step of the municipality has fewer than five citizens (<5) or is hidden so "
+        "that such a count cannot be worked out (x); so its shares are not shown.",
         "funnel.reached": "Furthest step: {step}",
         "step.target_group": "Gross target group",
         "step.initial_conversation": "Initial conversation",
@@ -290,9 +321,20 @@ class Text:
     def month(self, day: dt.date) -> str:
         return format_month(day, self.language)
 
+    def code(self, codes: str, value: str) -> str:
+        """The word for a code of a figure table ('age', '18_29' -> '18–29 år'); a paragraph without its own
+        number is '§ <number>', any other unknown code stays as it is."""
+        key = f"{codes}.{value}"
+        if self.has(key):
+            return self(key)
+        return f"§ {value}" if codes == "paragraph" and PARAGRAPH.fullmatch(value) else value
+
+    def join(self, words: list[str]) -> str:
+        """['a', 'b', 'c'] -> 'a, b og c' (da) or 'a, b and c' (en)."""
+        return "".join(words) if len(words) < 2 else f"{', '.join(words[:-1])} {self('and')} {words[-1]}"
+
     def paragraph(self, paragraph: str) -> str:
-        key = f"paragraph.{paragraph}"
-        return self(key) if self.has(key) else f"§ {paragraph}"
+        return self.code("paragraph", paragraph)
 
     def step(self, step: str) -> str:
         key = f"step.{step}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import matplotlib
@@ -65,11 +66,26 @@ def new_figure(height: float, width: float = WIDTH, **subplots) -> tuple[plt.Fig
     return plt.subplots(figsize=(width, height), layout="constrained", **subplots)
 
 
+def png_bytes(fig: plt.Figure, dpi: int = DPI) -> bytes:
+    """The figure as a palette PNG: a figure of flat colours and anti-aliased text looks the same in 256 colours
+    at a third of the size of a full-colour PNG, which keeps the HTML report and the notebooks light."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    compact = io.BytesIO()
+    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        compact, format="png", optimize=True
+    )
+    return compact.getvalue()
+
+
 def save_figure(fig: plt.Figure, stem: Path) -> list[Path]:
-    """Write <stem>.png (200 dpi) and <stem>.svg, without timestamps, and close the figure."""
+    """Write <stem>.png (200 dpi, palette colours) and <stem>.svg, without timestamps, and close the figure."""
     stem.parent.mkdir(parents=True, exist_ok=True)
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
-    fig.savefig(png, dpi=DPI, metadata={"Software": None})
+    png.write_bytes(png_bytes(fig))
     fig.savefig(svg, metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return [png, svg]

@@ -18,10 +18,14 @@ from pathlib import Path
 import pandas as pd
 
 from evalkit.config import Report, load_config, load_municipalities, validate
-from evalkit.contract import MASK, SMALLEST_SHOWN
+from evalkit.contract import ALL, MASK, SECONDARY_MASK, SMALLEST_SHOWN
 from evalkit.figures import build
 from evalkit.figures.prepare import read_table
 from evalkit.figures.text import Text
+from evalkit.figures.theme import png_bytes
+from evalkit.publish.audit import SECONDARY, SHOWN, Problem, Relation, at_most, audit, require_safe, total
+from evalkit.publish.masking import is_number
+from evalkit.publish.suppression import suppress
 from evalkit.tables.compute import connect, prepare_report, report_rows
 from evalkit.tables.files import read_csv
 from evalkit.tables.registry import FAMILIES, read_sql
@@ -38,6 +42,9 @@ ENVIRONMENT = {
     "municipalities": "EVALKIT_MUNICIPALITIES",
     "reproduction": "EVALKIT_REPRODUCTION",
 }
+# Figures in a notebook at screen resolution: the notebook is a page of the HTML report, which a browser shows only
+# while each embedded page stays under its size limit (2 MB in Chromium).
+NOTEBOOK_DPI = 96
 DEFAULTS = {
     "config": "config/config.yaml",
     "db": "data/processed/evalkit.duckdb",
@@ -61,24 +68,44 @@ class Settings:
 
     @classmethod
     def from_environment(cls, report_id: str) -> Settings:
-        """The notebook's inputs: EVALKIT_* when set (the pipeline), else the project's default folders."""
+        """The notebook's inputs: EVALKIT_* when set (the pipeline), else the project's default folders. A
+        relative path is read from the project root, so a notebook runs by hand from the root or from
+        notebooks/ (where `jupytext --execute` and Jupyter run it)."""
+        root = project_root(Path.cwd())
 
         def get(key: str) -> str | None:
             return os.environ.get(ENVIRONMENT[key]) or DEFAULTS.get(key)
 
+        def path(value: str) -> Path:
+            return root / Path(value).expanduser()  # an absolute value stays as it is
+
         given = get("config_json")
-        config = validate(json.loads(given)) if given else load_config(get("config").split(os.pathsep))
+        if given:
+            config = validate(json.loads(given))
+        else:
+            config = load_config([path(name) for name in get("config").split(os.pathsep)])
         unit_costs = get("unit_costs") or config.get("unit_costs")
         return cls(
             report_id=os.environ.get(ENVIRONMENT["report"]) or report_id,
             config=config,
-            db=Path(get("db")),
-            tables=Path(get("tables")),
-            publish=Path(get("publish")),
-            unit_costs=Path(unit_costs) if unit_costs else None,
-            municipalities=Path(get("municipalities")),
-            reproduction=None if get("reproduction") == "none" else Path(get("reproduction")),
+            db=path(get("db")),
+            tables=path(get("tables")),
+            publish=path(get("publish")),
+            unit_costs=path(unit_costs) if unit_costs else None,
+            municipalities=path(get("municipalities")),
+            reproduction=None if get("reproduction") == "none" else path(get("reproduction")),
         )
+
+
+def project_root(start: Path) -> Path:
+    """The folder holding config/config.yaml: start or the nearest folder above it, else the checkout evalkit is
+    installed from (jupytext runs a notebook in the folder of its output file); start when none is found (the
+    pipeline passes every path absolute)."""
+    checkout = Path(__file__).resolve().parents[3]  # src/evalkit/notebook/walkthrough.py
+    for folder in (start, *start.parents, checkout):
+        if (folder / DEFAULTS["config"]).is_file():
+            return folder
+    return start
 
 
 class Walk:
@@ -113,6 +140,12 @@ class Walk:
     def family(self, family: str) -> pd.DataFrame:
         """The family's rows for this report as published: recomputed from the warehouse, checked to equal the
         figure table (AssertionError otherwise), and returned as their publication copy, masked."""
+        self._checked(family)
+        return self.published(family)
+
+    def _checked(self, family: str) -> pd.DataFrame:
+        """The family's rows for this report recomputed from the warehouse and checked to equal the figure table
+        (AssertionError otherwise): every count as it is, for checks only, never to display."""
         spec = FAMILIES[family]
         columns, rows = spec.header, report_rows(self.con, spec, self.report)
         computed = [["" if v is None else str(v) for v in row] for row in rows]
@@ -123,7 +156,7 @@ class Walk:
                 f"{family}: the warehouse gives other numbers than {self.settings.tables}/"
                 f"{family}.csv for report {self.report.id}; rebuild the tables"
             )
-        return self.published(family)
+        return pd.DataFrame(computed, columns=columns)
 
     def published(self, family: str) -> pd.DataFrame:
         """The publication copy's rows for this report (`<5`, `x`): what the figures read."""
@@ -142,17 +175,92 @@ class Walk:
 
     def show(self, kind: str) -> None:
         """Display the report's figures of one kind (and close them)."""
-        import io
-
         import matplotlib.pyplot as plt
         from IPython.display import Image, display
 
         for figure in self.figures(kind):
             # As PNG bytes: the figures use the Agg backend, which gives IPython no image of a Figure object.
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", dpi=110)
+            data = png_bytes(figure, dpi=NOTEBOOK_DPI)
             plt.close(figure)
-            display(Image(data=buffer.getvalue(), format="png"))
+            display(Image(data=data, format="png", width=round(figure.get_figwidth() * NOTEBOOK_DPI)))
+
+    def shadow_steps(self) -> pd.DataFrame:
+        """The steps behind the report's shadow_savings row, per paragraph: the shadow-visited citizens and the
+        annual cost of their shadow rows, the later visited and the annual cost of their services. Fails unless
+        the totals equal the figure table's row; masked as the publication copies are (publication_safe), with
+        the kroner of a masked count blanked."""
+        steps = self.query(SHADOW_STEPS_SQL)
+        table = self._checked("shadow_savings")
+        row = table[table["kommunekode"] == ALL].iloc[0]
+        totals = steps[steps["paragraph"] == ALL].set_index("step")
+        expected = {
+            "shadow": (row["shadow_visited"], row["shadow_cost_dkk"]),
+            "actual": (row["actually_visited"], row["actual_cost_dkk"]),
+        }
+        for step, (citizens, kroner) in expected.items():
+            got = totals.loc[step] if step in totals.index else pd.Series({"citizens": 0, "annual_cost_dkk": 0.0})
+            if int(got["citizens"]) != int(citizens) or not math.isclose(
+                float(got["annual_cost_dkk"]), float(kroner), rel_tol=1e-9, abs_tol=0.5
+            ):
+                raise AssertionError(
+                    f"shadow_savings: the {step} steps give {got['citizens']} citizens and "
+                    f"{got['annual_cost_dkk']} kr., the figure table {citizens} and {kroner}"
+                )
+        published = self.published("shadow_savings")
+        published = published[published["kommunekode"] == ALL].iloc[0]
+        relations, printed = [], {}
+        for step, column in (("shadow", "shadow_visited"), ("actual", "actually_visited")):
+            whole = steps.index[(steps["step"] == step) & (steps["paragraph"] == ALL)]
+            if whole.empty:
+                continue
+            parts = steps.index[(steps["step"] == step) & (steps["paragraph"] != ALL)]
+            relations += _breakdown(whole[0], parts, "rows", distinct=False)
+            relations += _breakdown(whole[0], parts, "citizens", distinct=True)
+            printed[(whole[0], "citizens")] = published[column]
+        # a citizen has at least one row
+        relations += [at_most([(i, "citizens")], [(i, "rows")]) for i in steps.index]
+        return publication_safe(
+            steps, ("citizens", "rows"), {"annual_cost_dkk": ("citizens", "rows")}, relations, printed
+        )
+
+    def referral_steps(self) -> pd.DataFrame:
+        """The steps behind referral_onward, per municipality and in all: the citizens with an ended course and of
+        them the later visited; for the report, the later visited by the paragraph of their later services (a
+        citizen counts under each paragraph). Fails unless the totals equal the figure table; masked as the
+        publication copies are (publication_safe)."""
+        steps = self.query(REFERRAL_STEPS_SQL)
+        table = self._checked("referral_onward").set_index("kommunekode")
+        totals = steps[steps["paragraph"] == ALL].pivot(index="kommunekode", columns="step", values="citizens")
+        for code, row in table.iterrows():
+            got = totals.loc[code] if code in totals.index else pd.Series(dtype=float)
+            pairs = (("ended", row["ended_citizens"]), ("later_visited", row["later_visited"]))
+            for step, expected in pairs:
+                found = 0 if pd.isna(got.get(step)) else int(got.get(step))
+                if found != int(expected):
+                    raise AssertionError(
+                        f"referral_onward: {code} {step}: the steps give {found}, the figure table {expected}"
+                    )
+        published = self.published("referral_onward").set_index("kommunekode")
+        totals = steps["paragraph"] == ALL
+        relations, printed = [], {}
+        for step, column in (("ended", "ended_citizens"), ("later_visited", "later_visited")):
+            rows = steps.index[totals & (steps["step"] == step)]
+            whole = [i for i in rows if steps.at[i, "kommunekode"] == ALL]
+            # a citizen can have ended courses in two municipalities: the report's count is at most their sum
+            if whole:
+                relations += _breakdown(whole[0], [i for i in rows if i != whole[0]], "citizens", distinct=True)
+            for i in rows:
+                code = steps.at[i, "kommunekode"]
+                if code in published.index:
+                    printed[(i, "citizens")] = published.at[code, column]
+        for code in set(steps["kommunekode"]):
+            ended = steps.index[totals & (steps["kommunekode"] == code) & (steps["step"] == "ended")]
+            whole = steps.index[totals & (steps["kommunekode"] == code) & (steps["step"] == "later_visited")]
+            # the later visited are of the ended; the paragraphs' counts (services after the course, up to the
+            # follow-up date or not) are bounded by nothing else published
+            if len(whole) and len(ended):
+                relations.append(at_most([(whole[0], "citizens")], [(ended[0], "citizens")]))
+        return publication_safe(steps, ("citizens",), {}, relations, printed)
 
     def reproduction(self) -> pd.DataFrame | None:
         """The report's rows of results/reproduction.csv: each published number beside the computed one."""
@@ -164,6 +272,56 @@ class Walk:
     def prepared(self, kind: str) -> dict[str | None, pd.DataFrame]:
         """What each figure of the kind plots, per municipality (None: the report's one figure)."""
         return {spec.kommunekode: prepared.frame for spec, prepared in build.plan(self.context) if spec.kind == kind}
+
+
+def _breakdown(whole: int, parts, column: str, distinct: bool) -> list[Relation]:
+    """What a reader knows of a row `whole` and the rows `parts` that break it down: the parts add up to it, or,
+    for distinct citizens (one can be in two parts), each part is at most the whole and the whole at most their
+    sum."""
+    parts = [(i, column) for i in parts]
+    if not parts:
+        return []
+    if not distinct:
+        return [total((whole, column), parts)]
+    return [at_most([part], [(whole, column)]) for part in parts] + [at_most([(whole, column)], parts)]
+
+
+def publication_safe(
+    frame: pd.DataFrame,
+    counts: tuple[str, ...],
+    guarded: dict[str, tuple[str, ...]],
+    relations: list[Relation] = (),
+    printed: dict[tuple, str] | None = None,
+) -> pd.DataFrame:
+    """The frame as it may be shown, masked by the publication's own steps (evalkit.publish): each count of 1-4
+    `<5`; more counts `x` where the relations among them would give one away; a count the publication copies
+    print (printed: cell -> its text there) shown there as a number stays shown, masked there it carries the
+    same symbol; each value computed over a masked count blank. Fails (AuditFailed) unless the audit finds no
+    `<5` cell narrowed."""
+    printed = printed or {}
+    values = {(i, column): int(frame.at[i, column]) for i in frame.index for column in counts}
+
+    def label(cell: tuple) -> str:
+        i, column = cell
+        keys = ", ".join(str(frame.at[i, c]) for c in frame.columns if c not in counts and c not in guarded)
+        return f"{keys}: {column}"
+
+    fixed = [cell for cell, shown in printed.items() if is_number(shown)]
+    problem = Problem(values, relations, label, fixed=fixed)
+    status = suppress(problem).status
+    for cell, shown in printed.items():
+        if shown == SECONDARY_MASK:
+            status[problem.variable_of(cell)] = SECONDARY
+    require_safe(audit(problem, status), label)
+    shown = frame.astype(object).copy()
+    for (i, column), _ in values.items():
+        symbol = status[problem.variable_of((i, column))]
+        if symbol != SHOWN:
+            shown.at[i, column] = symbol
+    for column, over in guarded.items():
+        hidden = shown[list(over)].isin([MASK, SECONDARY_MASK]).any(axis=1)
+        shown.loc[hidden, column] = ""
+    return shown
 
 
 def _same_cell(a: str, b: str) -> bool:
@@ -195,6 +353,42 @@ def show_sql(text: str) -> None:
 
     display(Markdown(f"```sql\n{text.strip()}\n```"))
 
+
+SHADOW_STEPS_SQL = """
+-- Over the ended courses of the report (scope 'all'), per paragraph and in all: the shadow rows that name a
+-- service (shadow) and the services that made citizens later visited (actual), with their distinct citizens and
+-- their annual cost (priced_rows of sql/base.sql: own cost, else hours x 52 x hourly price, else yearly price).
+SELECT CASE table_name WHEN 'shadow' THEN 'shadow' ELSE 'actual' END AS step,
+       coalesce(paragraph, 'all') AS paragraph,
+       count(DISTINCT citizen) AS citizens,
+       count(*) AS rows,
+       coalesce(sum(annual_cost_dkk), 0) AS annual_cost_dkk
+FROM priced_rows
+WHERE scope = 'all'
+GROUP BY GROUPING SETS ((table_name, paragraph), (table_name))
+ORDER BY step DESC, paragraph = 'all', paragraph
+"""
+
+REFERRAL_STEPS_SQL = """
+-- Per municipality and in all (scope): the citizens with an ended course (ended) and those of them with a service
+-- started after the course and no later than the follow-up date (later_visited, sql/base.sql); in all only, the
+-- later visited by the paragraph of such a service (per municipality, the small cells of many paragraphs could be
+-- worked out from the report's totals).
+WITH ended AS (
+    SELECT scope, count(DISTINCT citizen) AS citizens FROM ended_courses GROUP BY scope
+),
+later AS (
+    SELECT scope, count(*) AS citizens FROM later_visited_citizens GROUP BY scope
+),
+later_by_paragraph AS (
+    SELECT scope, paragraph, count(DISTINCT citizen) AS citizens
+    FROM course_services WHERE timing = 'after' AND scope = 'all' GROUP BY scope, paragraph
+)
+SELECT scope AS kommunekode, 'ended' AS step, 'all' AS paragraph, citizens FROM ended
+UNION ALL SELECT scope, 'later_visited', 'all', citizens FROM later
+UNION ALL SELECT scope, 'later_visited', paragraph, citizens FROM later_by_paragraph
+ORDER BY kommunekode = 'all', kommunekode, step, paragraph = 'all', paragraph
+"""
 
 REGISTRATIONS_SQL = """
 -- Rows per contract table and municipality of the report (the scoped views hold only its municipalities;

@@ -42,6 +42,8 @@ class Column:
     kind: str
     da: str  # header in Danish, in the reports' own terms
     en: str
+    # a label column of codes: each value's word is the figure label "<codes>.<value>" (evalkit.figures.text)
+    codes: str | None = None
 
 
 # Every figure-table column, by name: a name means the same thing, and is labelled the same, in every family.
@@ -65,7 +67,7 @@ COLUMNS: dict[str, Column] = {
     "individual_citizens": Column(COUNT, "Borgere i individuelle forløb", "Citizens in individual courses"),
     "first_course_start": Column(LABEL, "Første forløbs start", "First course start"),
     "later_visited": Column(COUNT, "Senere visiteret", "Later visited"),
-    "paragraph": Column(LABEL, "Paragraf", "Paragraph"),
+    "paragraph": Column(LABEL, "Paragraf", "Paragraph", codes="paragraph"),
     "before_during": Column(COUNT, "Indsatser før/under forløbet", "Services before/during the course"),
     "after": Column(COUNT, "Indsatser efter forløbet", "Services after the course"),
     "citizens_before_during": Column(COUNT, "Borgere med indsats før/under", "Citizens with a service before/during"),
@@ -76,11 +78,11 @@ COLUMNS: dict[str, Column] = {
     "d31_91": Column(COUNT, "31–91 dage", "31–91 days"),
     "d92_183": Column(COUNT, "92–183 dage", "92–183 days"),
     "d184_plus": Column(COUNT, "Over 183 dage", "Over 183 days"),
-    "age_band": Column(LABEL, "Aldersgruppe", "Age band"),
+    "age_band": Column(LABEL, "Aldersgruppe", "Age band", codes="age"),
     "citizens": Column(COUNT, "Borgere", "Citizens"),
     "courses": Column(COUNT, "Forløb", "Courses"),
     "programme": Column(LABEL, "Program", "Programme"),
-    "step": Column(LABEL, "Trin", "Step"),
+    "step": Column(LABEL, "Trin", "Step", codes="step"),
     "step_order": Column(LABEL, "Trinnummer", "Step number"),
     "citizens_through": Column(COUNT, "Borgere gennem alle trin hertil", "Citizens through every step so far"),
     "share_of_first": Column(RATE, "Andel af første trin", "Share of the first step"),
@@ -94,7 +96,7 @@ COLUMNS: dict[str, Column] = {
     "month": Column(LABEL, "Måned", "Month"),
     "hours": Column(AMOUNT, "Timer", "Hours"),
     "amount_dkk": Column(AMOUNT, "Beløb (kr.)", "Amount (DKK)"),
-    "source": Column(LABEL, "Kilde", "Source"),
+    "source": Column(LABEL, "Kilde", "Source", codes="contacts"),
     "contacts": Column(COUNT, "Henvendelser", "Contacts"),
     "all_contacts": Column(COUNT, "Henvendelser i alt", "All contacts"),
     "staff_hours": Column(AMOUNT, "Medarbejdertimer", "Staff hours"),
@@ -112,8 +114,8 @@ COLUMNS: dict[str, Column] = {
         "Faktisk visitation i kommuner med skyggevisitation, årlig udgift (kr.)",
         "Actual visitation where shadow visitation was registered, annual cost (DKK)",
     ),
-    "scenario": Column(LABEL, "Scenarie", "Scenario"),
-    "payer": Column(LABEL, "Betaler", "Payer"),
+    "scenario": Column(LABEL, "Scenarie", "Scenario", codes="scenario"),
+    "payer": Column(LABEL, "Betaler", "Payer", codes="payer"),
     "year": Column(LABEL, "År", "Year"),
     "gain_dkk": Column(MEASURE, "Gevinst (kr.)", "Gain (DKK)"),
     "net_dkk": Column(MEASURE, "Netto (kr.)", "Net (DKK)"),
@@ -183,6 +185,9 @@ class Family:
     in_report: bool = False  # its publication copy is shown in the HTML report
     # what a reader knows adds up among its counts and those of other families (tables/relations.py)
     relations: tuple[Declaration, ...] = ()
+    # A report the family does not apply to has only zeros in these columns (default: every count and amount);
+    # the workbook leaves its rows out.
+    applies_if: tuple[str, ...] = ()
 
     @property
     def sql_file(self) -> str:
@@ -209,6 +214,11 @@ class Family:
     @property
     def all_counts(self) -> tuple[str, ...]:
         return self.counts + tuple(name for name, _ in self.derived_counts)
+
+    @property
+    def presence(self) -> tuple[str, ...]:
+        """The columns of which a report needs a non-zero value for the family to apply to it."""
+        return self.applies_if or self.counts + self.sums
 
     def read_sql(self) -> str:
         return read_sql(self.name)
@@ -469,6 +479,8 @@ FAMILIES: dict[str, Family] = {
                 "annual_gain_dkk": ("shadow_visited", "actually_visited"),
             },
             in_report=True,
+            # every report's courses have later services; only a report with shadow rows has a shadow visitation
+            applies_if=("shadow_visited",),
         ),
         Family(
             "business_case",
