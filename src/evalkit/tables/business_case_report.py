@@ -15,7 +15,7 @@ import pyarrow as pa
 from evalkit.config import Report, read_payers
 from evalkit.contract import ALL, PAYERS
 from evalkit.tables.business_case import investment, municipality_rng, resample_sums, scenarios, summary, yearly
-from evalkit.tables.registry import read_sql
+from evalkit.tables.registry import BUSINESS_CASE_SUMMARY, BUSINESS_CASE_YEAR, GAIN_COUNTS, read_sql
 
 # --- inputs --------------------------------------------------------------------------------
 
@@ -34,33 +34,11 @@ class Municipality:
 
 
 SCOPE_PAYERS = (ALL, *PAYERS)
-YEAR_COLUMNS = (
-    "investment_dkk",
-    "gain_dkk",
-    "net_dkk",
-    "cumulative_net_dkk",
-    "discount_factor",
-    "discounted_net_dkk",
-    "cumulative_discounted_dkk",
-)
-SUMMARY_COLUMNS = (
-    "investment_dkk",
-    "annual_gain_dkk",
-    "npv_dkk",
-    "benefit_cost_ratio",
-    "payback_months",
-    "discounted_payback_months",
-    "switching_deadweight",
-    "min_effect_years",
-    "gain_ci_low",
-    "gain_ci_high",
-    "npv_ci_low",
-    "npv_ci_high",
-    "payback_ci_low",
-    "payback_ci_high",
-)
-# After the values of both tables: the citizens the gain rests on, over the municipalities the row covers.
-COUNT_COLUMNS = ("shadow_visited", "actually_visited")
+# The columns of both tables, declared with the families in the registry; after the values, the citizens the
+# gain rests on, over the municipalities the row covers.
+YEAR_COLUMNS = BUSINESS_CASE_YEAR
+SUMMARY_COLUMNS = BUSINESS_CASE_SUMMARY
+COUNT_COLUMNS = GAIN_COUNTS
 
 
 def load_payers(con: duckdb.DuckDBPyConnection, path: str | None) -> None:

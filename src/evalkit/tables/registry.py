@@ -238,7 +238,7 @@ _FIRST = Rate("share_of_first", "citizens", "first_step_citizens")
 _PREVIOUS = Rate("share_of_previous", "citizens", "previous_step_citizens", ("ci_low_previous", "ci_high_previous"))
 _CONTACT_SHARE = Rate("share", "contacts", "all_contacts")
 # The business case (contract section 7): every value computed from the gain rests on the citizens it counts.
-_BUSINESS_CASE_YEAR = (
+BUSINESS_CASE_YEAR = (
     "investment_dkk",
     "gain_dkk",
     "net_dkk",
@@ -247,7 +247,7 @@ _BUSINESS_CASE_YEAR = (
     "discounted_net_dkk",
     "cumulative_discounted_dkk",
 )
-_BUSINESS_CASE_SUMMARY = (
+BUSINESS_CASE_SUMMARY = (
     "investment_dkk",
     "annual_gain_dkk",
     "npv_dkk",
@@ -263,7 +263,7 @@ _BUSINESS_CASE_SUMMARY = (
     "payback_ci_low",
     "payback_ci_high",
 )
-_GAIN_COUNTS = ("shadow_visited", "actually_visited")
+GAIN_COUNTS = ("shadow_visited", "actually_visited")
 # A business-case row repeats the shadow-visitation counts its gain rests on: the same counts, so one mask. A
 # municipality that registered no shadow visitation has shadow_visited 0 in both; the business case's `all` then
 # counts only the municipalities that registered it, so its actually_visited is at most shadow_savings' there.
@@ -486,8 +486,8 @@ FAMILIES: dict[str, Family] = {
             "business_case",
             "Business case, år for år",
             "Business case by year",
-            columns=("scenario", "payer", "year", *_BUSINESS_CASE_YEAR, *_GAIN_COUNTS),
-            guarded={c: _GAIN_COUNTS for c in _BUSINESS_CASE_YEAR if c not in ("investment_dkk", "discount_factor")},
+            columns=("scenario", "payer", "year", *BUSINESS_CASE_YEAR, *GAIN_COUNTS),
+            guarded={c: GAIN_COUNTS for c in BUSINESS_CASE_YEAR if c not in ("investment_dkk", "discount_factor")},
             per_municipality=False,
             relations=_GAIN_LINKS,
             prepared_by="business_case",
@@ -496,8 +496,8 @@ FAMILIES: dict[str, Family] = {
             "business_case_summary",
             "Business case, resultat",
             "Business case summary",
-            columns=("scenario", "payer", *_BUSINESS_CASE_SUMMARY, *_GAIN_COUNTS),
-            guarded={c: _GAIN_COUNTS for c in _BUSINESS_CASE_SUMMARY if c != "investment_dkk"},
+            columns=("scenario", "payer", *BUSINESS_CASE_SUMMARY, *GAIN_COUNTS),
+            guarded={c: GAIN_COUNTS for c in BUSINESS_CASE_SUMMARY if c != "investment_dkk"},
             per_municipality=False,
             relations=_GAIN_LINKS,
             prepared_by="business_case",
