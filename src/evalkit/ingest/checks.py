@@ -55,7 +55,7 @@ CREATE OR REPLACE TEMP MACRO is_cpr(v) AS cpr_birth(v) IS NOT NULL;
 -- year without one (docs/warehouse.md says why).
 CREATE OR REPLACE TEMP MACRO whole_years(born, on_day) AS year(on_day) - year(born)
     - CASE WHEN month(on_day) * 100 + day(on_day) < month(born) * 100 + day(born) THEN 1 ELSE 0 END;
--- Anywhere in a cell (`K-0101901234`, `0101901234_1`, a note, a number): a CPR-shaped run with a real date.
+-- Anywhere in a cell (`K-<cpr>`, `<cpr>_1`, a note, a number): a CPR-shaped run with a real date.
 CREATE OR REPLACE TEMP MACRO holds_cpr(v) AS length(v) >= 10 AND regexp_matches(v, '"""
     + CPR_PATTERN
     + r"""')
