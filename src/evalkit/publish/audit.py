@@ -204,8 +204,9 @@ def _components(columns: np.ndarray, parts) -> tuple[int, np.ndarray]:
     return connected_components(adjacency, directed=False)
 
 
-def _lp(objective, a_eq, b_eq, a_ub, b_ub, bounds):
-    result = linprog(
+def highs(objective, a_eq, b_eq, a_ub, b_ub, bounds):
+    """SciPy's HiGHS on the programme; a system of no rows is left out (linprog refuses empty matrices)."""
+    return linprog(
         objective,
         A_ub=a_ub if a_ub.shape[0] else None,
         b_ub=b_ub if a_ub.shape[0] else None,
@@ -214,6 +215,10 @@ def _lp(objective, a_eq, b_eq, a_ub, b_ub, bounds):
         bounds=bounds,
         method="highs",
     )
+
+
+def _lp(objective, a_eq, b_eq, a_ub, b_ub, bounds):
+    result = highs(objective, a_eq, b_eq, a_ub, b_ub, bounds)
     if result.status == 3:  # unbounded: only an x cell can grow without bound, never a <5 one
         return None
     if result.status != 0:

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import linprog
 
 from evalkit.publish.audit import (
     PRIMARY,
@@ -30,6 +29,7 @@ from evalkit.publish.audit import (
     TOLERANCE,
     Problem,
     audit_ranges,
+    highs,
     range_is_safe,
 )
 
@@ -113,15 +113,7 @@ def _protect(
     )
     out_of_range = 10.0 * (value.max() + 1)
     cost = np.concatenate([np.zeros(len(masked)), value[shown], value[shown], np.full(2 * len(small), out_of_range)])
-    result = linprog(
-        cost,
-        A_ub=m_ub if m_ub.shape[0] else None,
-        b_ub=b_ub if m_ub.shape[0] else None,
-        A_eq=m_eq if m_eq.shape[0] else None,
-        b_eq=b_eq if m_eq.shape[0] else None,
-        bounds=np.column_stack([lower, upper]),
-        method="highs",
-    )
+    result = highs(cost, m_eq, b_eq, m_ub, b_ub, np.column_stack([lower, upper]))
     if result.status == 2:
         return None
     if result.status != 0:
