@@ -505,6 +505,7 @@ FAMILIES: dict[str, Family] = {
             per_municipality=False,
             relations=_GAIN_LINKS,
             prepared_by="business_case",
+            in_report=True,
         ),
         Family(
             "business_case_summary",
@@ -515,6 +516,7 @@ FAMILIES: dict[str, Family] = {
             per_municipality=False,
             relations=_GAIN_LINKS,
             prepared_by="business_case",
+            in_report=True,
         ),
         Family(
             "business_case_sensitivity",
