@@ -198,3 +198,11 @@ def test_the_report_gets_the_three_figures_per_municipality_and_its_total_where_
     assert set(kinds) <= set(planned) and planned["business_case_tornado"].kommunekode is None
     without = build.Context(dict(REPORT, id="other"), tables(), MUNICIPALITIES, DA)
     assert not [spec for spec, _ in build.plan(without) if spec.kind.startswith("business_case")]
+
+
+def test_the_distribution_says_how_many_resamples_from_the_config_as_written_or_normalised():
+    written = build.Context(dict(REPORT, business_case={"bootstrap": 500}), tables(), MUNICIPALITIES, DA)
+    prepared = build.KINDS["business_case_distribution"].prepare(written, "851")
+    assert prepared.meta["panels"][0]["resamples"] == 500
+    defaults = build.Context(dict(REPORT, business_case={}), tables(), MUNICIPALITIES, DA)
+    assert build.KINDS["business_case_distribution"].prepare(defaults, "851").meta["panels"][0]["resamples"] == 2000

@@ -19,7 +19,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from evalkit.config import Municipalities
+from evalkit.config import Municipalities, business_case_defaults
 from evalkit.contract import ALL
 from evalkit.figures import business_case_plots, business_case_prepare, plots, prepare, programme_plots
 from evalkit.figures.plots import Heading
@@ -75,9 +75,12 @@ def _table(context: Context, family: str) -> pd.DataFrame:
 
 
 def _resamples(context: Context) -> dict[str, int]:
-    """The number of resamples of each scenario of the report's business case (the config's)."""
+    """The number of resamples of each scenario of the report's business case (the config's, its defaults filled
+    in where the entry is as written rather than normalised)."""
     block = context.report.get("business_case")
-    return {name: a.bootstrap for name, a in scenarios(block)} if block else {}
+    if block is None:
+        return {}
+    return {name: a.bootstrap for name, a in scenarios({**business_case_defaults(), **block})}
 
 
 KINDS: dict[str, Kind] = {
