@@ -123,7 +123,9 @@ class Walk:
         self.entry = entries[settings.report_id]
         self.report = Report.from_config(self.entry)
         # connect() attaches the warehouse READ_ONLY into an in-memory database: nothing can be written to it.
-        self.con = connect(settings.db, settings.unit_costs, payers=settings.payers)
+        # the payer shares only where the report has a business case, as the figure-table job reads them
+        payers = settings.payers if self.report.business_case else None
+        self.con = connect(settings.db, settings.unit_costs, payers=payers)
         prepare_report(self.con, self.report)
         self._prepared: set[str] = set()  # the Python steps (Family.prepared_by) run on the connection
         self.text = Text(self.config.get("language", "da"))

@@ -159,7 +159,10 @@ def min_effect_years(cost: float, gain: float, a: Assumptions) -> int | None:
 def percentile(values: np.ndarray, q: float) -> float | None:
     """The q-th percentile (linear between order statistics, numpy's default), None when it rests on an inf
     (a resample that never pays back counts as longer than any other) or there are no values."""
-    ordered = np.sort(np.asarray(values, dtype=float))
+    return _percentile_of_sorted(np.sort(np.asarray(values, dtype=float)), q)
+
+
+def _percentile_of_sorted(ordered: np.ndarray, q: float) -> float | None:
     if len(ordered) == 0:
         return None
     position = q / 100 * (len(ordered) - 1)
@@ -233,8 +236,8 @@ def sensitivities(report_investment: float, gain: float, a: Assumptions, ranges:
 
 def npv_percentiles(cost: float, resampled_gains: np.ndarray, a: Assumptions) -> list[tuple[float, float]]:
     """(percentile, NPV) at every NPV_PERCENTILES of the resamples' NPVs, as the interval computes them."""
-    values = npv(cost, resampled_gains, a)
-    return [(q, percentile(values, q)) for q in NPV_PERCENTILES]
+    ordered = np.sort(np.asarray(npv(cost, resampled_gains, a), dtype=float))
+    return [(q, _percentile_of_sorted(ordered, q)) for q in NPV_PERCENTILES]
 
 
 # --- the bootstrap -------------------------------------------------------------------------------------------
