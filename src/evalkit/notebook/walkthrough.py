@@ -348,6 +348,7 @@ class Walk:
         months = bc.payback_months(values["C"], [values["G"]], bc.gain_profile(a))[0]
         table = found[["report", "location", "line", "metric", "value", "quote"]].copy()
         table.insert(0, "input", [wanted[(r.family, r.metric)] for r in found.itertuples()])
+        table = table.sort_values("input")  # C, then G
         table = pd.concat(
             [table, pd.DataFrame([{"input": "tilbagebetalingstid (måneder)", "value": f"{months:.2f}"}])],
             ignore_index=True,
