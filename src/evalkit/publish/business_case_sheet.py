@@ -57,15 +57,11 @@ WORDS = {
             "shadow_visited": ("Skyggevisiterede borgere", "shadow_savings"),
             "actually_visited": ("Faktisk visiterede borgere", "shadow_savings"),
             "horizon_years": ("Tidshorisont (år efter perioden)", "Konfigurationen"),
-            "effect_years": ("Effektens varighed (år)", "Konfigurationen"),
-            "decay": ("Aftagende effekt pr. år", "Konfigurationen"),
-            "deadweight": ("Dødvægt", "Konfigurationen"),
-            "optimism_bias": ("Optimismetillæg på investeringen", "Konfigurationen"),
-            "discount": ("Diskonteringsrente", "Konfigurationen"),
             "payers": ("Fordeling på betalere", "Konfigurationen (payers)"),
             "bootstrap": ("Gentrækninger til usikkerhedsintervallet", "Konfigurationen"),
             "seed": ("Seed", "Konfigurationen"),
         },
+        "configured": "Konfigurationen",
         "schedule": "Finansministeriets rente (7. januar 2021): {steps}",
         "step": "{rate} til år {last}",
         "after": "{rate} derefter",
@@ -92,15 +88,11 @@ WORDS = {
             "shadow_visited": ("Shadow-visited citizens", "shadow_savings"),
             "actually_visited": ("Actually visited citizens", "shadow_savings"),
             "horizon_years": ("Horizon (years after the period)", "The configuration"),
-            "effect_years": ("Duration of the effect (years)", "The configuration"),
-            "decay": ("Decay of the effect per year", "The configuration"),
-            "deadweight": ("Deadweight", "The configuration"),
-            "optimism_bias": ("Optimism bias on the investment", "The configuration"),
-            "discount": ("Discount rate", "The configuration"),
             "payers": ("Split between payers", "The configuration (payers)"),
             "bootstrap": ("Resamples for the uncertainty interval", "The configuration"),
             "seed": ("Seed", "The configuration"),
         },
+        "configured": "The configuration",
         "schedule": "The Ministry of Finance's rate (7 January 2021): {steps}",
         "step": "{rate} to year {last}",
         "after": "{rate} after",
@@ -211,7 +203,8 @@ def _assumptions(row, words, text: Text, payers: str, named, labels, results: li
     rows = words["rows"]
 
     def line(key: str, values: list, number_format: str | None = None) -> None:
-        label, source = rows[key]
+        # the assumptions the figures vary are named as there (figures/text.py)
+        label, source = rows[key] if key in rows else (text.code("assumption", key), words["configured"])
         row([label, *values, source, "☐"], formats=[None, *[number_format] * len(values)])
 
     line("investment", [_value(r.get("investment_dkk", "")) for r in results], KRONER)
