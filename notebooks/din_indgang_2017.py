@@ -111,6 +111,77 @@ display(walk.family("investment"))
 walk.show("shadow_savings")
 
 # %% [markdown]
+# ## Business case: resultatet over flere år (kontraktens afsnit 7)
+#
+# Rapporten stopper ved ét år: en årlig gevinst på 2.168.000 kr. ved siden af en investering på ca. 1.045.000 kr.
+# Registreringskontraktens afsnit 7 regner videre, som SØM gør, men ud fra registreringerne: investeringen C
+# (medarbejdertimerne ovenfor, plus et eventuelt optimismetillæg) falder i år 0; gevinsten G (den årlige gevinst
+# ovenfor) kommer år for år efter perioden, mindsket af dødvægt og aftagende effekt og kun i effektens år; hvert
+# år diskonteres med Finansministeriets rente (eller én fast rente). Rapportens blok i konfigurationen giver
+# forudsætningerne: grundscenariet og hvert navngivet scenarie.
+
+# %%
+block = report.business_case
+print({k: v for k, v in block.items() if k not in ("scenarios", "sensitivity")})
+for scenario in block["scenarios"]:
+    print("scenarie", scenario)
+
+# %% [markdown]
+# Figurtabellen år for år: pr. scenarie, kommune og betaler (kommune, region og stat efter `config/payers.csv`,
+# og i alt) investeringen, gevinsten, nettoresultatet N_t, det akkumulerede S_t, diskonteringsfaktoren D_t og de
+# diskonterede tal. Regnet i Python (diskontering og bootstrap er regning på tal, ikke SQL) ud fra borgerne med
+# afsluttet forløb i denne forespørgsel, som også giver gevinsten ovenfor:
+
+# %%
+show_sql(sql("business_case_citizens"))
+years = walk.family("business_case")
+display(years[(years.kommunekode == "all") & (years.payer == "all")])
+
+# %% [markdown]
+# Resultatet trin for trin ud fra tabellen ovenfor (scenarie, i alt): C er investeringen i år 0;
+# nettonutidsværdien er summen af de diskonterede nettoresultater; gevinst pr. investeret krone er de
+# diskonterede gevinster delt med C; tilbagebetalingstiden er, hvor det akkumulerede nettoresultat første gang når
+# 0, med gevinsten jævnt fordelt over året, og den diskonterede det samme over de diskonterede tal;
+# skifteværdierne er den dødvægt, hvor nettonutidsværdien er 0, og det første år, hvor det akkumulerede
+# diskonterede resultat er mindst 0 (det mindste antal effektår). Hver værdi står ved siden af resultattabellens;
+# cellen fejler, hvis de ikke er ens.
+
+# %%
+for scenario in ["base", *(s["name"] for s in block["scenarios"])]:
+    print(f"scenarie: {scenario}")
+    display(walk.business_case_derivation(scenario))
+summary = walk.family("business_case_summary")
+display(summary[summary.kommunekode == "all"])
+
+# %% [markdown]
+# Figurerne: det akkumulerede nettoresultat pr. år fordelt på betaler med tilbagebetalingstidspunktet,
+# følsomheden for hver forudsætning (tornado) med skifteværdierne, og fordelingen af nettonutidsværdien over
+# bootstrap-gentrækningerne af borgerne, hvis 2,5- og 97,5-percentil er intervallet i resultattabellen.
+
+# %%
+for family in ("business_case_sensitivity", "business_case_distribution"):
+    show_sql(sql(family))
+    table = walk.family(family)
+    display(table[(table.kommunekode == "all") & (table.scenario == "base")])
+walk.show("business_case_cumulative")
+walk.show("business_case_tornado")
+walk.show("business_case_distribution")
+
+# %% [markdown]
+# **Kontrol med rapportens egne tal** (vores regning, ikke et tal, rapporten trykker, og ikke en offentliggjort
+# figur): rapportens investering C (afsnit 5.1 *Din Indgang i tal*, `001_6a06308218da3ab6.txt` linje 595) og årlige
+# gevinst G (samme afsnit, linje 587) gennem kontraktens tilbagebetalingstid. Gevinsten kommer fra år 1 uden
+# dødvægt, og G er større end C, så investeringen er tjent hjem i år 1 efter 12 · C / G = 12 · 1.045.000 /
+# 2.168.000 ≈ 5,8 måneder. De to tal læses fra `data/reference/published.csv`, hvor de står med citat.
+
+# %%
+printed = walk.printed_payback()
+if printed is None:
+    print("Denne kørsel har ingen publicerede tal at kontrollere mod.")
+else:
+    display(printed)
+
+# %% [markdown]
 # ## Forløbene: gennemførelse og senere visitation
 #
 # De 186 borgere, der afsluttede et forløb, hvor mange af de afsluttede forløb der blev gennemført, og hvor mange

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -243,7 +244,7 @@ def test_a_report_per_payer_municipality_and_all():
         "bootstrap": 200,
         "scenarios": [{"name": "kort", "effect_years": 1}],
     }
-    years, summaries = bcr.business_case(municipalities, block)
+    years, summaries, *_ = bcr.business_case(municipalities, block)
     columns = ("scenario", "kommunekode", "payer", *bcr.SUMMARY_COLUMNS, *bcr.COUNT_COLUMNS)
     rows = {r[:3]: dict(zip(columns, r, strict=True)) for r in summaries}
     assert len(summaries) == 2 * 4 * 4  # scenarios x (3 municipalities + all) x payers
@@ -276,7 +277,7 @@ def test_the_interval_of_all_adds_up_the_municipalities_resamples():
         bcr.Municipality("851", 0.0, citizens((1000, 0, 0))),
         bcr.Municipality("813", 0.0, citizens((-200, 0, 0))),
     ]
-    _, summaries = bcr.business_case(municipalities, {**business_case_defaults(), "bootstrap": 20})
+    summaries = bcr.business_case(municipalities, {**business_case_defaults(), "bootstrap": 20}).summaries
     row = dict(
         zip(
             (*bcr.SUMMARY_COLUMNS, *bcr.COUNT_COLUMNS),
@@ -289,7 +290,7 @@ def test_the_interval_of_all_adds_up_the_municipalities_resamples():
 
 def test_no_bootstrap_no_interval():
     municipalities = [bcr.Municipality("851", 10.0, citizens((1000, 0, 0), (0, 0, 0)))]
-    _, summaries = bcr.business_case(municipalities, {**business_case_defaults(), "bootstrap": 0})
+    summaries = bcr.business_case(municipalities, {**business_case_defaults(), "bootstrap": 0}).summaries
     assert all(v is None for r in summaries for v in r[-8:-2])
 
 
@@ -396,7 +397,7 @@ def test_a_scenario_with_its_own_seed_resamples_again_and_the_others_reuse_the_b
         "bootstrap": 200,
         "scenarios": [{"name": "same", "deadweight": 0.5}, {"name": "reseeded", "seed": 2}],
     }
-    _, summaries = bcr.business_case([bcr.Municipality("851", 1.0, many)], block)
+    summaries = bcr.business_case([bcr.Municipality("851", 1.0, many)], block).summaries
     base, same, reseeded = (summary_of(summaries, s, "851") for s in ("base", "same", "reseeded"))
     assert (same["gain_ci_low"], same["gain_ci_high"]) == (base["gain_ci_low"], base["gain_ci_high"])
     assert (reseeded["gain_ci_low"], reseeded["gain_ci_high"]) != (base["gain_ci_low"], base["gain_ci_high"])
@@ -409,3 +410,81 @@ def test_a_municipalitys_interval_does_not_depend_on_the_other_municipalities_of
     alone = summary_of(bcr.business_case(one_alone, block)[1], "base", "851")
     beside = summary_of(bcr.business_case(with_another, block)[1], "base", "851")
     assert (alone["gain_ci_low"], alone["gain_ci_high"]) == (beside["gain_ci_low"], beside["gain_ci_high"])
+
+
+# --- one-way sensitivities and the NPV's distribution (the figures' tables) ------------------------------------
+
+RANGES = {
+    "deadweight": [0.0, 0.5],
+    "effect_years": [1, 3],
+    "decay": [0.0, 0.5],
+    "optimism_bias": [0.0, 0.5],
+    "discount": [0.0, 0.1],
+}
+
+
+def test_each_assumption_alone_at_both_ends_of_its_range():
+    """C = 1,000, G = 500, three years, no discounting: NPV = -1,000 + 500 × 3 = 500 at the scenario's values.
+    Deadweight 0.5: -1,000 + 250 × 3 = -250. One effect year: -500. Decay 0.5: -1,000 + 500 (1 + 0.5 + 0.25) =
+    -125. Optimism bias 0.5: -1,500 + 1,500 = 0. Discount 10 %: -1,000 + 500 (1/1.1 + 1/1.21 + 1/1.331) = 243.43."""
+    a = assumptions(horizon_years=3, effect_years=3, discount=0)
+    rows = {r[0]: r[1:] for r in bc.sensitivities(1000, 500, a, RANGES)}
+    assert list(rows) == list(bc.SENSITIVITY_PARAMETERS)
+    assert rows["deadweight"] == pytest.approx((0.0, 0.0, 0.5, 500, -250))
+    assert rows["effect_years"] == pytest.approx((3, 1, 3, -500, 500))
+    assert rows["decay"] == pytest.approx((0.0, 0.0, 0.5, 500, -125))
+    assert rows["optimism_bias"] == pytest.approx((0.0, 0.0, 0.5, 500, 0))
+    assert rows["discount"] == pytest.approx((0.0, 0.0, 0.1, 500, 243.4260), abs=1e-3)
+
+
+def test_a_range_reaches_the_scenarios_own_value_and_the_rate_schedule_is_no_number():
+    """Deadweight 0.7 lies above [0, 0.5]: the range becomes [0, 0.7] (NPV -1,000 + 150 × 3 = -550 at 0.7). The
+    Ministry of Finance's schedule has no single value: its range stays as given."""
+    a = assumptions(horizon_years=3, effect_years=3, deadweight=0.7)
+    rows = {r[0]: r[1:] for r in bc.sensitivities(1000, 500, replace(a, discount=0), RANGES)}
+    assert rows["deadweight"][:3] == pytest.approx((0.7, 0.0, 0.7))
+    assert rows["deadweight"][4] == pytest.approx(-550)
+    value, low, high, *_ = {r[0]: r[1:] for r in bc.sensitivities(1000, 500, a, RANGES)}["discount"]
+    assert value is None and (low, high) == (0.0, 0.1)
+
+
+def test_the_npv_percentiles_are_those_of_the_resamples_and_hold_the_interval():
+    """Gains 0, 1, ..., 100 (101 resamples), C = 10, one year, no discounting: NPV = G - 10, so the q-th
+    percentile is q - 10, the interval's bounds among them."""
+    a = assumptions(horizon_years=1, effect_years=1, discount=0)
+    gains = np.arange(101, dtype=float)
+    rows = dict(bc.npv_percentiles(10, gains, a))
+    assert list(rows) == list(bc.NPV_PERCENTILES)
+    assert rows[0] == pytest.approx(-10) and rows[100] == pytest.approx(90) and rows[2.5] == pytest.approx(-7.5)
+    row = bc.summary(10, 50, a, gains)
+    assert (rows[2.5], rows[97.5]) == pytest.approx((row["npv_ci_low"], row["npv_ci_high"]))
+
+
+def test_a_report_has_sensitivities_and_npv_percentiles_per_scenario_and_municipality_for_the_whole_budget():
+    """851: G = 1,000, C = 500; 860 registered nothing; three years without discounting, so the base NPV is 2,500
+    and with deadweight 0.5 it is 1,000. Each resample of one citizen is that citizen: every percentile of 851's
+    NPV is 2,500."""
+    municipalities = [
+        bcr.Municipality("851", 500.0, citizens((600, 300, 100)), 1, 0),
+        bcr.Municipality("860", 1.0, None),
+    ]
+    block = {
+        **business_case_defaults(),
+        "horizon_years": 3,
+        "discount": 0,
+        "bootstrap": 50,
+        "sensitivity": RANGES,
+        "scenarios": [{"name": "uden", "bootstrap": 0}],
+    }
+    tables = bcr.business_case(municipalities, block)
+    rows = {r[:3]: r[3:] for r in tables.sensitivities}  # (scenario, kommunekode, parameter)
+    assert len(tables.sensitivities) == 2 * 3 * len(bc.SENSITIVITY_PARAMETERS)  # scenarios x (851, 860, all)
+    assert rows[("base", "851", "deadweight")][:5] == pytest.approx((0.0, 0.0, 0.5, 2500, 1000))
+    assert rows[("base", "851", "deadweight")][5:] == (1, 0)
+    assert all(v is None for v in rows[("uden", "860", "decay")])
+    assert rows[("base", "all", "effect_years")] == rows[("base", "851", "effect_years")]
+    percentiles = [r for r in tables.distributions if r[:2] == ("base", "851")]
+    assert [r[2] for r in percentiles] == list(bc.NPV_PERCENTILES)
+    assert [r[3] for r in percentiles] == pytest.approx([2500] * len(bc.NPV_PERCENTILES))
+    assert not [r for r in tables.distributions if r[0] == "uden"]  # no resamples, no distribution
+    assert all(r[3] is None for r in tables.distributions if r[1] == "860")

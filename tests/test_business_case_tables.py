@@ -21,13 +21,14 @@ Report `r`, period 2021-01-01 .. 2021-12-31, follow-up to 2022-06-30, municipali
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
 import pytest
 from warehouse_factory import build_warehouse
 
-from evalkit.config import Report
+from evalkit.config import Report, business_case_defaults
 from evalkit.publish import masking
 from evalkit.publish.problem import Tables, family_tables
 from evalkit.tables import business_case as bc
@@ -175,3 +176,27 @@ def test_the_bootstrap_resamples_the_citizens_of_the_municipality(con):
     assert sums.min() >= -160000 and sums.max() <= 400000
     assert np.allclose(sums / 10000, np.round(sums / 10000))
     assert len(np.unique(sums)) > 5
+
+
+def test_the_figures_tables_come_from_the_registrations_and_their_copies_blank_a_gain_of_few_citizens(con):
+    """607: C = 30,000, G = 50,000, ten years at the Ministry of Finance's 3.5 % (annuity factor 8.316605): with a
+    deadweight of 0.5, NPV = -30,000 + 25,000 × 8.316605 = 177,915. 851 registered no shadow visitation: its rows
+    are empty. 607's gain rests on one shadow-visited citizen: the publication copy blanks every NPV."""
+    report = replace(R, business_case={**business_case_defaults(), "bootstrap": 50})
+    names = ("business_case_sensitivity", "business_case_distribution")
+    computed = compute_tables(con, [FAMILIES[n] for n in names], [report])
+    header = FAMILIES["business_case_sensitivity"].header
+    sensitivity = {(r[1], r[3]): dict(zip(header, r, strict=True)) for r in computed["business_case_sensitivity"]}
+    deadweight = sensitivity[("607", "deadweight")]
+    assert (deadweight["range_low"], deadweight["range_high"]) == (0.0, 0.5)
+    assert deadweight["npv_high_dkk"] == pytest.approx(-30_000 + 25_000 * 8.316605, abs=1)
+    assert deadweight["npv_low_dkk"] == pytest.approx(-30_000 + 50_000 * 8.316605, abs=1)
+    assert sensitivity[("851", "deadweight")]["npv_low_dkk"] is None
+    distribution = [r for r in computed["business_case_distribution"] if r[1] == "607"]
+    assert len(distribution) == 41 and distribution[0][4] <= distribution[20][4] <= distribution[-1][4]
+    text = {n: (FAMILIES[n].header, [["" if v is None else str(v) for v in r] for r in computed[n]]) for n in names}
+    copy = masking.mask(Tables(family_tables(list(names)), text)).rows
+    for name, column in (("business_case_sensitivity", "npv_low_dkk"), ("business_case_distribution", "npv_dkk")):
+        rows = [dict(zip(FAMILIES[name].header, r, strict=True)) for r in copy[name]]
+        assert {r["shadow_visited"] for r in rows if r["kommunekode"] == "607"} == {"<5"}
+        assert all(r[column] == "" for r in rows)

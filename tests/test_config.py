@@ -67,8 +67,22 @@ def test_a_business_case_block_gets_the_contracts_defaults_and_keeps_its_scenari
         "bootstrap": 2000,
         "seed": 1,
         "scenarios": [{"name": "forsigtig", "deadweight": 0.3, "effect_years": 2}],
+        "sensitivity": {
+            "deadweight": [0.0, 0.5],
+            "effect_years": [1, 10],
+            "decay": [0.0, 0.3],
+            "optimism_bias": [0.0, 0.5],
+            "discount": [0.01, 0.06],
+        },
     }
     assert config["payers"] == "config/payers.csv"
+
+
+def test_a_sensitivity_range_given_replaces_only_its_own_default(tmp_path):
+    block = {"sensitivity": {"deadweight": [0.1, 0.9]}}
+    data = dict(BASE, reports=[dict(BASE["reports"][0], business_case=block)])
+    ranges = load_config(write(tmp_path, "c.yaml", data))["reports"][0]["business_case"]["sensitivity"]
+    assert ranges["deadweight"] == [0.1, 0.9] and ranges["effect_years"] == [1, 10]
 
 
 @pytest.mark.parametrize(
@@ -81,6 +95,13 @@ def test_a_business_case_block_gets_the_contracts_defaults_and_keeps_its_scenari
         ({"scenarios": [{"name": "base"}]}, "business_case/scenarios/0/name"),
         ({"scenarios": [{"name": "x", "horizon": 3}]}, "business_case/scenarios/0"),
         ({"scenarios": [{"name": "x"}, {"name": "x"}]}, "scenario names must be unique"),
+        (
+            {"sensitivity": {"decay": [0.5, 0.1]}},
+            r"sensitivity.decay: the range \[0.5, 0.1\] must run from low to high",
+        ),
+        ({"sensitivity": {"deadweight": [0, 2]}}, "business_case/sensitivity/deadweight"),
+        ({"sensitivity": {"effect_years": [1]}}, "business_case/sensitivity/effect_years"),
+        ({"scenarios": [{"name": "x", "sensitivity": {}}]}, "business_case/scenarios/0"),
     ],
 )
 def test_a_bad_business_case_block_is_refused_with_where_and_why(tmp_path, block, message):

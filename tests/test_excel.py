@@ -7,6 +7,7 @@ import math
 
 import openpyxl
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,6 +18,22 @@ HOSTILE = '=HYPERLINK("http://x","klik")'
 # What Excel, LibreOffice and Google Sheets start a formula with (OWASP "CSV injection"): written out here, not
 # taken from the module, so a character dropped from the guard fails the test.
 FORMULA_CHARACTERS = ["=", "+", "-", "@", "\t", "\r"]
+
+
+def config_file(tmp_path, **report) -> list[str]:
+    """`--config` with a minimal configuration of one report (and the keys given, e.g. a business_case block)."""
+    config = {
+        "raw_dir": "data/raw",
+        "processed_dir": "data/processed",
+        "results_dir": "results",
+        "pseudonym_key_file": "~/k",
+        "unit_costs": "config/unit_costs.csv",
+        "reports": [{"id": "r", "municipalities": ["851"], "period": {"start": "2021-01-01", "end": "2021-12-31"}}],
+    }
+    config["reports"][0].update(report)
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return ["--config", str(path)]
 
 
 def write_table(folder, family, rows):
@@ -72,7 +89,7 @@ def test_workbook_holds_the_publication_copies_with_danish_headers_and_formulas_
     families = ["services_before_after", "referral_onward"]
     assert main(["publish", "--from-dir", str(tables), "--publish-dir", str(publish), "--family", *families]) == 0
     out = tmp_path / "tables.xlsx"
-    assert main(["excel", "--tables-dir", str(publish), "--out", str(out), *families]) == 0
+    assert main(["excel", "--tables-dir", str(publish), "--out", str(out), *families, *config_file(tmp_path)]) == 0
     workbook = openpyxl.load_workbook(out)
     assert workbook.sheetnames == ["Om tabellerne", "Indsatser før og efter", "Senere visiteret"]
     sheet = workbook["Indsatser før og efter"]
@@ -142,7 +159,9 @@ def test_workbook_leaves_out_reports_a_family_does_not_apply_to_and_says_codes_i
         ],
     )
     out = tmp_path / "tables.xlsx"
-    assert main(["excel", "--tables-dir", str(tables), "--out", str(out), "age", "contacts"]) == 0
+    assert (
+        main(["excel", "--tables-dir", str(tables), "--out", str(out), "age", "contacts", *config_file(tmp_path)]) == 0
+    )
     workbook = openpyxl.load_workbook(out)
     assert workbook.sheetnames == ["Om tabellerne", "Alder", "Henvendelser"]
     age = [[c.value for c in row] for row in workbook["Alder"].iter_rows(min_row=2, max_col=5)]
@@ -173,7 +192,10 @@ def test_english_workbook_uses_english_words_for_codes(tmp_path):
         [["report", "kommunekode", "age_band", "citizens", "courses"], ["r", "all", "18_29", "19", "22"]],
     )
     out = tmp_path / "tables.xlsx"
-    assert main(["excel", "--tables-dir", str(tables), "--out", str(out), "--lang", "en", "age"]) == 0
+    assert (
+        main(["excel", "--tables-dir", str(tables), "--out", str(out), "--lang", "en", "age", *config_file(tmp_path)])
+        == 0
+    )
     workbook = openpyxl.load_workbook(out)
     assert workbook.sheetnames[0] == "About"
     assert [c.value for c in workbook.worksheets[1][2]][1:3] == ["Total", "18–29 years"]
@@ -201,7 +223,21 @@ def test_workbook_keeps_a_report_whose_counts_are_all_masked_and_says_payers_in_
         ],
     )
     out = tmp_path / "tables.xlsx"
-    assert main(["excel", "--tables-dir", str(tables), "--out", str(out), "age", "business_case_summary"]) == 0
+    assert (
+        main(
+            [
+                "excel",
+                "--tables-dir",
+                str(tables),
+                "--out",
+                str(out),
+                "age",
+                "business_case_summary",
+                *config_file(tmp_path),
+            ]
+        )
+        == 0
+    )
     workbook = openpyxl.load_workbook(out)
     age = [[c.value for c in row] for row in workbook["Alder"].iter_rows(min_row=2, max_col=5)]
     assert age == [["nordjylland_2021", "851", "18–29 år", "<5", "x"]]
@@ -210,3 +246,93 @@ def test_workbook_keeps_a_report_whose_counts_are_all_masked_and_says_payers_in_
         ("Grundscenarie", "I alt"),
         ("Grundscenarie", "Kommune"),
     ]
+
+
+def business_case_copies(folder, shadow_visited="12"):
+    """Publication copies of report `r`'s business case: 851 invested C = 1,000 and gains G = 1,200 a year
+    (kommune 900, region 200, stat 100); one year, no discounting; `kort` has deadweight 0.5 (G 600). `all` is
+    851 alone."""
+    year_header = ["report", "kommunekode", "scenario", "payer", "year", "investment_dkk", "gain_dkk", "net_dkk"]
+    year_header += ["cumulative_net_dkk", "discount_factor", "discounted_net_dkk", "cumulative_discounted_dkk"]
+    year_header += ["shadow_visited", "actually_visited"]
+    years, summaries = [year_header], []
+    summary_header = ["report", "kommunekode", "scenario", "payer", "investment_dkk", "annual_gain_dkk", "npv_dkk"]
+    summary_header += ["payback_months", "shadow_visited", "actually_visited"]
+    for code in ("851", "all"):
+        for scenario, share in (("base", 1.0), ("kort", 0.5)):
+            for payer, gain in (("all", 1200), ("kommune", 900), ("region", 200), ("stat", 100)):
+                cost = 1000 if payer in ("all", "kommune") else 0
+                g = gain * share
+                for year, (inv, b) in enumerate(((cost, 0), (0, g))):
+                    cumulative = -cost + (g if year else 0)
+                    years.append(
+                        ["r", code, scenario, payer, str(year), str(inv), str(b), str(b - inv), str(cumulative)]
+                        + ["1.0", str(b - inv), str(cumulative), shadow_visited, "3"]
+                    )
+                payback = str(12 * cost / g) if cost else ""
+                summaries.append(
+                    ["r", code, scenario, payer, str(cost), str(g), str(g - cost), payback, shadow_visited, "3"]
+                )
+    write_table(folder, "business_case", years)
+    write_table(folder, "business_case_summary", [summary_header, *summaries])
+
+
+def sheet_rows(workbook, name="Business case"):
+    return [[c.value for c in row] for row in workbook[name].iter_rows()]
+
+
+def find(rows, label, after=0):
+    """The first row from `after` on whose first cell is `label`: its index and values."""
+    for index in range(after, len(rows)):
+        if rows[index][0] == label:
+            return index, rows[index]
+    raise AssertionError(f"no row {label!r}")
+
+
+def test_the_business_case_sheet_gives_the_assumptions_then_the_years_by_payer_then_the_result(tmp_path):
+    tables = tmp_path / "publish"
+    business_case_copies(tables)
+    block = {"horizon_years": 1, "discount": 0, "scenarios": [{"name": "kort", "deadweight": 0.5}]}
+    out = tmp_path / "tables.xlsx"
+    families = ["business_case", "business_case_summary"]
+    config = config_file(tmp_path, business_case=block)
+    assert main(["excel", "--tables-dir", str(tables), "--out", str(out), *families, *config]) == 0
+    workbook = openpyxl.load_workbook(out)
+    assert workbook.sheetnames[:2] == ["Om tabellerne", "Business case"]
+    rows = sheet_rows(workbook)
+    checklist, header = find(rows, "Forudsætning")
+    assert header[1:5] == ["Grundscenarie", "kort", "Kilde", "Tjekket"]
+    _, deadweight = find(rows, "Dødvægt", checklist)
+    assert deadweight[1:5] == [0, 0.5, "Konfigurationen", "☐"]
+    _, gain = find(rows, "Årlig bruttogevinst G (kr.)", checklist)
+    assert gain[1:3] == [1200, 600]
+    assert find(rows, "Diskonteringsrente", checklist)[1][1] == "0,0 %"
+    years, _ = find(rows, "2. År for år, fordelt på betaler (kr.)", checklist)
+    _, kommune = find(rows, "Kommune: Akkumuleret netto (kr.)", years)
+    assert kommune[1:3] == [-1000, -100]  # 851, base: -1,000 in year 0, then 900 a year
+    result, _ = find(rows, "3. Resultat: Grundscenarie", years)
+    _, payback = find(rows, "Tilbagebetalingstid (måneder)", result)
+    # all and kommune: C = 1,000 against 1,200 and 900 a year; region and stat invested nothing
+    assert payback[1:3] == pytest.approx([10, 12 * 1000 / 900]) and payback[3:5] == [None, None]
+    assert not [r for r in rows if r[0] and str(r[0]).startswith("Rapportens kommuner i alt")]  # one municipality
+    about = sheet_rows(workbook, "Om tabellerne")
+    assert ["Business case", "business_case, business_case_summary", "r"] in [r[:3] for r in about]
+
+
+def test_the_business_case_sheet_shows_the_copys_masks_and_blanks(tmp_path):
+    tables = tmp_path / "publish"
+    business_case_copies(tables, shadow_visited="<5")
+    out = tmp_path / "tables.xlsx"
+    config = config_file(tmp_path, business_case={})
+    assert main(["excel", "--tables-dir", str(tables), "--out", str(out), "business_case_summary", *config]) == 0
+    rows = sheet_rows(openpyxl.load_workbook(out))
+    _, shadow = find(rows, "Skyggevisiterede borgere")
+    assert shadow[1] == "<5"
+
+
+def test_a_config_without_a_business_case_gives_no_business_case_sheet(tmp_path):
+    tables = tmp_path / "publish"
+    business_case_copies(tables)
+    out = tmp_path / "tables.xlsx"
+    assert main(["excel", "--tables-dir", str(tables), "--out", str(out), "business_case", *config_file(tmp_path)]) == 0
+    assert "Business case" not in openpyxl.load_workbook(out).sheetnames

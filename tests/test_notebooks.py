@@ -154,6 +154,7 @@ def test_the_notebooks_speak_danish():
 
 
 def demo_walk(demo, report_id: str):
+    from evalkit.config import validate
     from evalkit.notebook.walkthrough import Settings, Walk
 
     tmp, config = demo
@@ -161,13 +162,14 @@ def demo_walk(demo, report_id: str):
     return Walk(
         Settings(
             report_id=report_id,
-            config=yaml.safe_load(config.read_text(encoding="utf-8")),
+            config=validate(yaml.safe_load(config.read_text(encoding="utf-8"))),
             db=tmp / "processed" / "evalkit.duckdb",
             tables=results / "tables",
             publish=results / "publish",
             unit_costs=ROOT / "config" / "unit_costs.csv",
             municipalities=ROOT / "config" / "municipalities.csv",
             reproduction=None,
+            payers=ROOT / "config" / "payers.csv",
         )
     )
 
@@ -197,3 +199,39 @@ def test_the_referral_steps_give_the_reports_pairs_and_the_paragraphs_only_for_t
     by_paragraph = steps[steps["paragraph"] != "all"]
     assert set(by_paragraph["kommunekode"]) == {"all"} and len(by_paragraph) >= 3
     assert all(c in ("<5", "x") or int(c) == 0 or int(c) >= 5 for c in steps["citizens"])
+
+
+def test_the_business_case_summary_follows_step_by_step_from_its_yearly_table(demo):
+    walk = demo_walk(demo, "din_indgang_2017")
+    for scenario in ("base", "forsigtig"):
+        steps = walk.business_case_derivation(scenario).set_index("step")
+        assert list(steps.index) == [
+            "investment_dkk",
+            "npv_dkk",
+            "benefit_cost_ratio",
+            "payback_months",
+            "discounted_payback_months",
+            "switching_deadweight",
+            "min_effect_years",
+        ]
+    # the demo is drawn to report 001's C = 1,045,000 kr. and G = 2,168,000 kr.: it pays back in year 1
+    assert walk.business_case_derivation().set_index("step").at["payback_months", "derived"] == pytest.approx(
+        12 * 1_045_000 / 2_168_000
+    )
+    summary = walk.context.tables["business_case_summary"]
+    mine = (summary.report == "din_indgang_2017") & (summary.scenario == "base") & (summary.kommunekode == "all")
+    row = summary.index[mine & (summary.payer == "all")][0]
+    summary.at[row, "payback_months"] = "6.5"  # a summary the yearly table does not give
+    with pytest.raises(AssertionError, match="payback_months"):
+        walk.business_case_derivation()
+
+
+def test_report_001s_printed_inputs_pay_back_in_about_5_8_months(demo):
+    """12 x 1,045,000 / 2,168,000 = 5.78 months: the report's C (section 5.1, line 595) and G (line 587)."""
+    printed = demo_walk(demo, "din_indgang_2017").printed_payback()
+    inputs = printed.set_index("input")
+    assert (inputs.at["C", "value"], inputs.at["C", "line"]) == ("1045000", "595")
+    assert (inputs.at["G", "value"], inputs.at["G", "line"]) == ("2168000", "587")
+    assert set(inputs["report"].iloc[:2]) == {"001_6a06308218da3ab6.txt"}
+    assert float(inputs.at["tilbagebetalingstid (måneder)", "value"]) == pytest.approx(5.78, abs=0.005)
+    assert demo_walk(demo, "nordjylland_2021").printed_payback() is None  # no business case

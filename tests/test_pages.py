@@ -89,3 +89,19 @@ def test_check_report_names_a_download_an_oversized_and_a_blank_result_and_passe
     assert "nordjylland_2021.html" in problems[1] and "bytes" in problems[1]
     assert "blank.html" in problems[2] and "blank" in problems[2]
     assert (tmp_path / "shots" / "01_good.png").exists()
+
+
+def test_a_business_case_table_says_its_codes_in_words_and_an_assumption_with_its_own_decimals(tmp_path):
+    source = tmp_path / "business_case_sensitivity.csv"
+    source.write_text(
+        "report,kommunekode,scenario,parameter,assumption_value,range_low,range_high,npv_low_dkk,npv_high_dkk,"
+        "shadow_visited,actually_visited\n"
+        "r,all,base,discount,,0.01,0.065,1348.25,1175.0,106,26\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "page.html"
+    assert main(["page", "--page", str(source), str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert '<td class="text">I alt</td>' in page and '<td class="text">Grundscenarie</td>' in page
+    assert '<td class="text">Diskonteringsrente</td>' in page
+    assert '<td class="number">0,065</td>' in page and '<td class="number">1.348,25</td>' in page

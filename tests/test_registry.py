@@ -73,3 +73,18 @@ def test_counts_and_amounts_follow_from_the_column_kinds():
 def test_unpriced_rows_are_internal():
     assert "unpriced" in FAMILIES and "unpriced" not in PUBLISHED
     assert len(PUBLISHED) == len(FAMILIES) - 1
+
+
+def test_the_recipe_describes_every_kind_of_relation_and_every_python_step():
+    import typing
+    from pathlib import Path
+
+    from evalkit.tables.compute import PREPARE_STEPS
+    from evalkit.tables.relations import Declaration
+
+    recipe = (Path(__file__).resolve().parents[1] / "docs" / "adding_a_family.md").read_text(encoding="utf-8")
+    for kind in typing.get_args(Declaration):
+        assert f"`{kind.__name__}(" in recipe, kind.__name__
+    for name in ("prepared_by", "applies_if", "codes=", "PREPARE_STEPS", *KINDS):
+        assert name in recipe, name
+    assert set(PREPARE_STEPS) == {f.prepared_by for f in FAMILIES.values() if f.prepared_by}

@@ -59,13 +59,22 @@ def test_the_demo_data_gives_each_report_its_own_figures(handover):
             "referral_onward",
             "completion",
         },
-        "din_indgang_2017": {"contacts_607", "shadow_savings_607"},
+        "din_indgang_2017": {
+            "contacts_607",
+            "shadow_savings_607",
+            "business_case_cumulative_607",
+            "business_case_tornado_607",
+            "business_case_distribution_607",
+        },
         "brug_for_alle_2013": {"funnel", "funnel_by_municipality"},
     }
     for report, stems in expected.items():
         assert stems <= {p.stem for p in (figures / report).glob("*.png")}, report
     # Thisted delivered no § 85 series (report 000 has only its heading): no empty figure for it
     assert not (figures / "nordjylland_2021" / "housing_support_787.png").exists()
+    # only din_indgang_2017 has a business_case block; one municipality, so no figure of the report's total
+    assert not [p for p in figures.glob("*/business_case_*.png") if p.parent.name != "din_indgang_2017"]
+    assert not (figures / "din_indgang_2017" / "business_case_tornado.png").exists()
 
 
 def _report_text(report):
@@ -88,6 +97,9 @@ def test_the_html_report_gathers_figures_notebooks_tables_and_the_reproduction(h
         "funnel_by_municipality.png",
         "housing_support_860.png",
         "shadow_savings_607.png",
+        "business_case_cumulative_607.png",
+        "business_case_summary.html",
+        "business_case.html",
         "nordjylland_2021.html",
         "referral_onward.html",
         "reproduction.html",
@@ -95,6 +107,7 @@ def test_the_html_report_gathers_figures_notebooks_tables_and_the_reproduction(h
         "Din Indgang, Fredericia",
         "Reproduktion af rapporternes tal",
         "Kommunernes gennemførelsesprocent",
+        "Business case: akkumuleret nettoresultat",
     ):
         assert expected in page, expected
 

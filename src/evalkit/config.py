@@ -45,19 +45,32 @@ def _schema() -> dict[str, Any]:
 
 
 def business_case_defaults() -> dict[str, Any]:
-    """The business case's assumptions as the schema's defaults give them (contract section 7)."""
+    """The business case's assumptions and sensitivity ranges as the schema's defaults give them."""
     keys = _schema()["$defs"]["business_case_assumptions"]["properties"]
-    return {name: spec["default"] for name, spec in keys.items()}
+    return {**{name: spec["default"] for name, spec in keys.items()}, "sensitivity": sensitivity_defaults()}
+
+
+def sensitivity_defaults() -> dict[str, list]:
+    """The one-way ranges of the business case's sensitivities as the schema's defaults give them."""
+    keys = _schema()["$defs"]["business_case"]["properties"]["sensitivity"]["properties"]
+    return {name: list(spec["default"]) for name, spec in keys.items()}
 
 
 def _business_case(block: dict[str, Any], where: str) -> dict[str, Any]:
-    """Every key filled in from the defaults; scenarios kept as their names and overrides, names unique."""
+    """Every key filled in from the defaults; scenarios kept as their names and overrides, names unique; every
+    sensitivity range from low to high."""
     block = dict(block)
     scenarios = [dict(s) for s in block.pop("scenarios", [])]
     names = [s["name"] for s in scenarios]
     if len(set(names)) != len(names):
         raise ConfigError(f"{where}.business_case.scenarios: scenario names must be unique: {names}")
-    return {**business_case_defaults(), **block, "scenarios": scenarios}
+    sensitivity = {**sensitivity_defaults(), **block.pop("sensitivity", {})}
+    for name, (low, high) in sensitivity.items():
+        if low > high:
+            raise ConfigError(
+                f"{where}.business_case.sensitivity.{name}: the range [{low}, {high}] must run from low to high"
+            )
+    return {**business_case_defaults(), **block, "scenarios": scenarios, "sensitivity": sensitivity}
 
 
 def normalise(config: dict[str, Any]) -> dict[str, Any]:

@@ -160,6 +160,12 @@ def table_pages():
     return [PAGES_DIR / "tables" / f"{family}.html" for family in REPORT_TABLES]
 
 
+def table_caption(page):
+    """A table page's caption: the business case's tables (computed by its Python step) have their own."""
+    business_case = FAMILIES[Path(page).stem].prepared_by == "business_case"
+    return "../report/business_case_table.rst" if business_case else "../report/table.rst"
+
+
 def data_quality_pages():
     return [PAGES_DIR / "data_quality" / f"{quarter}.html" for quarter in QUARTERS]
 

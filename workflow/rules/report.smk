@@ -6,10 +6,7 @@ rule report_pages:
     input:
         [source for source, _ in page_sources()],
     output:
-        [
-            report(path, caption="../report/table.rst", category=report_section(config, "tables"))
-            for path in table_pages()
-        ],
+        [report(path, caption=table_caption(path), category=report_section(config, "tables")) for path in table_pages()],
         # what the masking did and what the audit found, with the tables
         [
             report(path, caption="../report/audit.rst", category=report_section(config, "tables"))

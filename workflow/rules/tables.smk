@@ -85,13 +85,15 @@ rule excel_workbook:
         "../../environment.yml"
     params:
         code=PUBLISH_CODE,
+        # the business case's assumptions, for its sheet
+        config=RUN_CONFIG,
         tables_dir=STAGED_PUBLISH_DIR,
         families=PUBLISHED_FAMILIES,
         # A function, not the bare string: the linter takes a param such as "da" for a path prefix of "data/".
         language=lambda wildcards: config["language"],
     shell:
         "evalkit excel --tables-dir {params.tables_dir:q} --out {output:q} --lang {params.language}"
-        " {params.families} > {log:q} 2>&1"
+        " {params.families} --config-json {params.config:q} > {log:q} 2>&1"
 
 
 rule tables:

@@ -3,7 +3,8 @@
 text.py   labels (Danish, the reports' terms; English with `language: en`) and Danish number formatting
 theme.py  the one seaborn theme and palette; PNG (200 dpi) and SVG output
 prepare.py  one prepare function per figure kind: table rows -> exactly what the figure plots
-plots.py  one plot function per figure kind
+plots.py  one plot function per figure kind (programme_plots.py: reports 001 and 003)
+business_case_prepare.py, business_case_plots.py  the same for the business case's three figures
 build.py  which figures a report gets, and drawing them
 
 Figures read the publication copies (results/publish/, counts 1-4 shown as `<5`). `--internal` reads the

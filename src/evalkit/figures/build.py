@@ -3,8 +3,9 @@
 A figure is made where its table has something to show for the report (and municipality): the report-000
 appendix set for each municipality with courses or § 85 data, the rates across municipalities where any
 municipality ended a course, contacts and shadow visitation where they were registered (report 001), the funnel
-where the report configures one (report 003). So one set of rules serves every configured report and
-municipality, and a figure never shows an empty frame.
+where the report configures one (report 003), the business case where a report has a `business_case` block
+(per municipality with a business case, and for the whole report where two or more have one). So one set of
+rules serves every configured report and municipality, and a figure never shows an empty frame.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from evalkit.config import Municipalities
+from evalkit.config import Municipalities, business_case_defaults
 from evalkit.contract import ALL
-from evalkit.figures import plots, prepare, programme_plots
+from evalkit.figures import business_case_plots, business_case_prepare, plots, prepare, programme_plots
 from evalkit.figures.plots import Heading
 from evalkit.figures.prepare import Prepared
 from evalkit.figures.text import Text
 from evalkit.figures.theme import save_figure
+from evalkit.tables.business_case import scenarios
 
 INTERNAL_SUFFIX = "_intern"
 MANIFEST = "figures.csv"
@@ -63,10 +65,22 @@ class Kind:
     prepare: Callable[[Context, str | None], Prepared]
     plot: Callable[[Prepared, Text, Heading], plt.Figure]
     per_municipality: bool = True
+    # drawn for the report's `all` row too (as one figure over the whole report) where two or more municipalities
+    # have one
+    with_total: bool = False
 
 
 def _table(context: Context, family: str) -> pd.DataFrame:
     return context.tables.get(family, pd.DataFrame(columns=["report", "kommunekode"]))
+
+
+def _resamples(context: Context) -> dict[str, int]:
+    """The number of resamples of each scenario of the report's business case (the config's, its defaults filled
+    in where the entry is as written rather than normalised)."""
+    block = context.report.get("business_case")
+    if block is None:
+        return {}
+    return {name: a.bootstrap for name, a in scenarios({**business_case_defaults(), **block})}
 
 
 KINDS: dict[str, Kind] = {
@@ -139,6 +153,44 @@ KINDS: dict[str, Kind] = {
             ),
             programme_plots.plot_shadow_savings,
         ),
+        # the business case (contract section 7), where a report has one
+        Kind(
+            "business_case_cumulative",
+            ("business_case", "business_case_summary", "business_case_sensitivity"),
+            lambda c, k: business_case_prepare.prepare_cumulative(
+                _table(c, "business_case"),
+                _table(c, "business_case_summary"),
+                _table(c, "business_case_sensitivity"),
+                c.id,
+                k,
+                c.text,
+            ),
+            business_case_plots.plot_cumulative,
+            with_total=True,
+        ),
+        Kind(
+            "business_case_tornado",
+            ("business_case_sensitivity", "business_case_summary"),
+            lambda c, k: business_case_prepare.prepare_tornado(
+                _table(c, "business_case_sensitivity"), _table(c, "business_case_summary"), c.id, k, c.text
+            ),
+            business_case_plots.plot_tornado,
+            with_total=True,
+        ),
+        Kind(
+            "business_case_distribution",
+            ("business_case_distribution", "business_case_summary"),
+            lambda c, k: business_case_prepare.prepare_distribution(
+                _table(c, "business_case_distribution"),
+                _table(c, "business_case_summary"),
+                c.id,
+                k,
+                c.text,
+                _resamples(c),
+            ),
+            business_case_plots.plot_distribution,
+            with_total=True,
+        ),
         # report 003
         Kind(
             "funnel",
@@ -190,6 +242,11 @@ def plan(context: Context) -> list[tuple[Spec, Prepared]]:
             prepared = kind.prepare(context, code)
             if not prepared.empty:
                 planned.append((Spec(kind.name, code, context.internal), prepared))
+    for kind in (k for k in KINDS.values() if k.with_total):
+        if sum(spec.kind == kind.name for spec, _ in planned) >= 2:
+            prepared = kind.prepare(context, ALL)
+            if not prepared.empty:
+                planned.append((Spec(kind.name, None, context.internal), prepared))
     for kind in (k for k in KINDS.values() if not k.per_municipality):
         prepared = kind.prepare(context, None)
         if not prepared.empty:

@@ -26,7 +26,8 @@ from evalkit.figures.theme import png_bytes
 from evalkit.publish.audit import SECONDARY, SHOWN, Problem, Relation, at_most, audit, require_safe, total
 from evalkit.publish.masking import is_number
 from evalkit.publish.suppression import suppress
-from evalkit.tables.compute import connect, prepare_report, report_rows
+from evalkit.tables import business_case as bc
+from evalkit.tables.compute import PREPARE_STEPS, connect, prepare_report, report_rows
 from evalkit.tables.files import read_csv
 from evalkit.tables.registry import FAMILIES, read_sql
 
@@ -65,6 +66,7 @@ class Settings:
     unit_costs: Path | None
     municipalities: Path
     reproduction: Path | None  # None: the run has no reproduction (no published figures configured)
+    payers: Path | None = None  # the business case's payer shares (the config's `payers`)
 
     @classmethod
     def from_environment(cls, report_id: str) -> Settings:
@@ -94,6 +96,7 @@ class Settings:
             unit_costs=path(unit_costs) if unit_costs else None,
             municipalities=path(get("municipalities")),
             reproduction=None if get("reproduction") == "none" else path(get("reproduction")),
+            payers=path(config["payers"]),
         )
 
 
@@ -120,8 +123,11 @@ class Walk:
         self.entry = entries[settings.report_id]
         self.report = Report.from_config(self.entry)
         # connect() attaches the warehouse READ_ONLY into an in-memory database: nothing can be written to it.
-        self.con = connect(settings.db, settings.unit_costs)
+        # the payer shares only where the report has a business case, as the figure-table job reads them
+        payers = settings.payers if self.report.business_case else None
+        self.con = connect(settings.db, settings.unit_costs, payers=payers)
         prepare_report(self.con, self.report)
+        self._prepared: set[str] = set()  # the Python steps (Family.prepared_by) run on the connection
         self.text = Text(self.config.get("language", "da"))
         self.context = build.Context(
             self.entry, build.load_tables(settings.publish), load_municipalities(settings.municipalities), self.text
@@ -147,6 +153,9 @@ class Walk:
         """The family's rows for this report recomputed from the warehouse and checked to equal the figure table
         (AssertionError otherwise): every count as it is, for checks only, never to display."""
         spec = FAMILIES[family]
+        if spec.prepared_by and spec.prepared_by not in self._prepared:
+            PREPARE_STEPS[spec.prepared_by](self.con, self.report)
+            self._prepared.add(spec.prepared_by)
         columns, rows = spec.header, report_rows(self.con, spec, self.report)
         computed = [["" if v is None else str(v) for v in row] for row in rows]
         written_columns, written = read_csv(self.settings.tables / f"{family}.csv")
@@ -262,6 +271,92 @@ class Walk:
                 relations.append(at_most([(whole[0], "citizens")], [(ended[0], "citizens")]))
         return publication_safe(steps, ("citizens",), {}, relations, printed)
 
+    def business_case_derivation(self, scenario: str = "base", kommunekode: str = ALL) -> pd.DataFrame:
+        """The business case's result (payer `all`) worked out step by step from its yearly figure table, each
+        step beside the summary table's value: C from year 0, the NPV as the sum of the discounted nets, the
+        benefit-cost ratio, the paybacks where the cumulative (discounted) net first reaches 0, gains accruing
+        evenly within the year, and the switching values. From the publication copies, as shown; fails unless
+        every step equals the published summary (AssertionError). Empty where the copies hide the business case."""
+        years = self.family("business_case")
+        years = years[(years.kommunekode == kommunekode) & (years.scenario == scenario) & (years.payer == ALL)]
+        summary = self.family("business_case_summary")
+        summary = summary[
+            (summary.kommunekode == kommunekode) & (summary.scenario == scenario) & (summary.payer == ALL)
+        ]
+        if years.empty or summary.empty or not is_number(summary.iloc[0]["npv_dkk"]):
+            return pd.DataFrame(columns=["step", "formula", "derived", "published"])
+        t = years["year"].astype(int).to_numpy()
+        column = {c: pd.to_numeric(years[c]).to_numpy() for c in ("investment_dkk", "gain_dkk", "net_dkk")}
+        column |= {c: pd.to_numeric(years[c]).to_numpy() for c in ("discount_factor", "cumulative_net_dkk")}
+        column["cumulative_discounted_dkk"] = pd.to_numeric(years["cumulative_discounted_dkk"]).to_numpy()
+        cost = column["investment_dkk"][t == 0][0]
+        present = float((column["gain_dkk"] * column["discount_factor"])[t >= 1].sum())
+        a = dict(bc.scenarios(self.report.business_case))[scenario]
+        derived = {
+            "investment_dkk": ("C = investeringen i år 0", cost),
+            "npv_dkk": ("NNV = Σ N_t · D_t (t = 0 … H)", float((column["net_dkk"] * column["discount_factor"]).sum())),
+            "benefit_cost_ratio": ("Σ B_t · D_t (t ≥ 1) / C", present / cost),
+            "payback_months": (
+                "12 · (t − 1 + (−S_(t−1)) / N_t), første t med S_t ≥ 0",
+                _payback(t, column["cumulative_net_dkk"]),
+            ),
+            "discounted_payback_months": (
+                "det samme over N_t · D_t",
+                _payback(t, column["cumulative_discounted_dkk"]),
+            ),
+            "switching_deadweight": (
+                "1 − C / PV, PV = Σ B_t · D_t / (1 − dødvægt)",
+                1 - cost / (present / (1 - a.deadweight)),
+            ),
+            "min_effect_years": (
+                "første t med Σ_(k≤t) N_k · D_k ≥ 0",
+                _first_paid(t, column["cumulative_discounted_dkk"]),
+            ),
+        }
+        published = summary.iloc[0]
+        rows = []
+        for name, (formula, value) in derived.items():
+            shown = float(published[name]) if is_number(published[name]) else math.nan
+            # not to be read off the table: the NPV reaches 0 only with more effect years than it has, or every
+            # gain is deadweight (then the gains without deadweight are not in it)
+            beyond = name == "min_effect_years" and math.isnan(value) and shown > a.effect_years
+            if beyond or (name == "switching_deadweight" and a.deadweight == 1):
+                value = math.nan
+            elif not (math.isnan(value) and math.isnan(shown)) and not math.isclose(value, shown, rel_tol=1e-9):
+                raise AssertionError(
+                    f"business_case_summary.{name}: the yearly table gives {value}, the summary {shown}"
+                )
+            rows.append({"step": name, "formula": formula, "derived": value, "published": published[name]})
+        return pd.DataFrame(rows)
+
+    def printed_payback(self) -> pd.DataFrame | None:
+        """The source report's own inputs through the contract's payback: the printed investment C and annual
+        gain G (the config's published_figures, with the report's file, section and line), gains from year 1 as
+        the base scenario has them (with no deadweight and the whole gain in year 1: 12 · C / G months). Our
+        arithmetic on the report's numbers, a check beside the registrations' payback; no table holds it. None
+        without published figures or a business case."""
+        figures = self.config.get("published_figures")
+        if not figures or not self.report.business_case:
+            return None
+        root = project_root(Path.cwd())
+        printed = pd.read_csv(root / figures, dtype=str, keep_default_na=False)
+        printed = printed[(printed.report_id == self.report.id) & (printed.kommunekode != ALL)]
+        wanted = {("investment", "investment_dkk"): "C", ("shadow_savings", "annual_gain_dkk"): "G"}
+        found = printed[[(f, m) in wanted for f, m in zip(printed.family, printed.metric, strict=True)]]
+        if len(found) != len(wanted):
+            return None
+        values = {wanted[(r.family, r.metric)]: float(r.value) for r in found.itertuples()}
+        a = dict(bc.scenarios(self.report.business_case))["base"]
+        months = bc.payback_months(values["C"], [values["G"]], bc.gain_profile(a))[0]
+        table = found[["report", "location", "line", "metric", "value", "quote"]].copy()
+        table.insert(0, "input", [wanted[(r.family, r.metric)] for r in found.itertuples()])
+        table = table.sort_values("input")  # C, then G
+        table = pd.concat(
+            [table, pd.DataFrame([{"input": "tilbagebetalingstid (måneder)", "value": f"{months:.2f}"}])],
+            ignore_index=True,
+        ).fillna("")
+        return table
+
     def reproduction(self) -> pd.DataFrame | None:
         """The report's rows of results/reproduction.csv: each published number beside the computed one."""
         if self.settings.reproduction is None:
@@ -272,6 +367,19 @@ class Walk:
     def prepared(self, kind: str) -> dict[str | None, pd.DataFrame]:
         """What each figure of the kind plots, per municipality (None: the report's one figure)."""
         return {spec.kommunekode: prepared.frame for spec, prepared in build.plan(self.context) if spec.kind == kind}
+
+
+def _payback(years, cumulative) -> float:
+    """Months until the cumulative net first reaches 0 (gains accruing evenly in the year); NaN when never."""
+    for k in range(1, len(years)):
+        if cumulative[k] >= 0:
+            return 12 * (years[k] - 1 + -cumulative[k - 1] / (cumulative[k] - cumulative[k - 1]))
+    return math.nan
+
+
+def _first_paid(years, cumulative) -> float:
+    """The first year t >= 1 whose cumulative discounted net is at least 0; NaN when none."""
+    return next((float(years[k]) for k in range(1, len(years)) if cumulative[k] >= 0), math.nan)
 
 
 def _breakdown(whole: int, parts, column: str, distinct: bool) -> list[Relation]:

@@ -1,6 +1,7 @@
 """`results/tables.xlsx` for the secretariats, who live in Excel.
 
-The workbook holds every published figure table as its publication copy in results/publish/ (the same masks),
+The workbook holds the business case laid out as SØM users know it (business_case_sheet.py) and every published
+figure table as its publication copy in results/publish/ (the same masks),
 one sheet each, with only the reports it applies to, headers and codes in the configured language, Excel's
 number formats and, beside each table, what `<5`, `x` and an empty cell mean, after a first sheet that explains
 the others and the masking symbols. A text cell that Excel would read as a formula is stored with the string
@@ -10,10 +11,13 @@ type, never as a formula.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from pathlib import Path
 
+from evalkit.config import add_config_arguments, config_from_arguments
 from evalkit.contract import ALL, MASK, SECONDARY_MASK
 from evalkit.figures.text import Text
+from evalkit.publish import business_case_sheet
 from evalkit.publish.masking import EXPLANATION, FORMULA_STARTS, is_number
 from evalkit.tables.files import read_csv
 from evalkit.tables.registry import (
@@ -129,9 +133,10 @@ def _unguarded(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
-def write_workbook(tables_dir: Path, families: list[str], out: Path, language: str = "da") -> Path:
-    """A first sheet that explains the others, then one sheet per published family: its publication copy in
-    tables_dir (results/publish), with only the reports it applies to."""
+def write_workbook(tables_dir: Path, families: list[str], out: Path, config: Mapping, language: str = "da") -> Path:
+    """A first sheet that explains the others, the `Business case` sheet where a report of the (validated)
+    config has a business case, then one sheet per published family: its publication copy in tables_dir
+    (results/publish), with only the reports it applies to."""
     import openpyxl
     from openpyxl.cell.cell import TYPE_STRING
     from openpyxl.styles import Font
@@ -172,6 +177,10 @@ def write_workbook(tables_dir: Path, families: list[str], out: Path, language: s
         note = sheet.cell(row=1, column=len(header) + 2, value=EXPLANATION[language])
         note.data_type = TYPE_STRING
         sheet.freeze_panes = "A2"
+    covered = business_case_sheet.add_sheet(workbook, tables_dir, config, language)
+    if covered:
+        workbook.move_sheet(business_case_sheet.TITLE, offset=-(len(workbook.sheetnames) - 1))
+        listed.insert(0, (business_case_sheet.TITLE, ", ".join(business_case_sheet.FAMILIES), covered))
     _about_sheet(workbook, listed, words)
     out.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(out)
@@ -183,8 +192,9 @@ def cli(argv: list[str]) -> int:
     parser.add_argument("--tables-dir", required=True, type=Path, help="the publication copies (results/publish)")
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--lang", choices=("da", "en"), default="da")
+    add_config_arguments(parser)  # the business case's assumptions, for its sheet
     parser.add_argument("families", nargs="+")
     args = parser.parse_args(argv)
-    write_workbook(args.tables_dir, args.families, args.out, args.lang)
+    write_workbook(args.tables_dir, args.families, args.out, config_from_arguments(args), args.lang)
     print(f"wrote {args.out} with {len(args.families)} sheets")
     return 0

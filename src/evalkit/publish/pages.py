@@ -13,9 +13,12 @@ import sys
 from pathlib import Path
 
 from evalkit.figures.text import Text
+from evalkit.publish.excel import code_label
 from evalkit.publish.masking import is_number
 from evalkit.tables.files import read_csv
-from evalkit.tables.registry import BOUND, COLUMNS, FAMILIES, LABEL, RATE, header_label, sheet_title
+from evalkit.tables.registry import BOUND, COLUMNS, FAMILIES, LABEL, RATE, SETTING, header_label, sheet_title
+
+SETTING_DECIMALS = 4  # an assumption as configured: 0,035 or 2,5, not rounded to an amount's two decimals
 
 STYLE = """
 body { font-family: system-ui, "Segoe UI", Helvetica, Arial, sans-serif; margin: 1.2em; color: #222; }
@@ -39,14 +42,20 @@ def page(title: str, body: str, language: str = "da") -> str:
 
 
 def _cell(value: str, column: str, text: Text) -> tuple[str, bool]:
-    """A table cell as shown: rates as percent, counts and amounts with thousands separators, text as is.
-    Returns the shown text and whether it is a number (right-aligned)."""
+    """A table cell as shown: rates as percent, counts and amounts with thousands separators, settings with the
+    decimals they have, codes as words (as in the workbook), other text as is. Returns the shown text and whether
+    it is a number (right-aligned)."""
     kind = COLUMNS[column].kind if column in COLUMNS else LABEL
-    if kind == LABEL or not is_number(value):
+    if kind == LABEL:
+        return (code_label(column, value, text) if column in COLUMNS else value), False
+    if not is_number(value):
         return value, False
     number = float(value)
     if kind in (RATE, BOUND):
         return text.percent(number), True
+    if kind == SETTING:
+        decimals = len(f"{number:.{SETTING_DECIMALS}f}".rstrip("0").partition(".")[2])
+        return text.number(number, decimals), True
     return text.number(number, 0 if number.is_integer() else 2), True
 
 

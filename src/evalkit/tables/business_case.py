@@ -17,6 +17,11 @@ FINANSMINISTERIET_2021 = "finansministeriet_2021"
 # The Ministry of Finance's discount rate from 7 January 2021: (last year it holds, rate).
 FINANSMINISTERIET_2021_RATES = ((35, 0.035), (70, 0.025), (math.inf, 0.015))
 INTERVAL_PERCENTILES = (2.5, 97.5)
+# The assumptions the tornado varies one at a time, in the order of contract section 7's block.
+SENSITIVITY_PARAMETERS = ("deadweight", "effect_years", "decay", "optimism_bias", "discount")
+# The NPV's distribution over the resamples: every 2.5th percentile, so the 95 % interval's bounds are two of them
+# and each step between two holds 2.5 % of the resamples.
+NPV_PERCENTILES = tuple(2.5 * k for k in range(41))
 
 
 @dataclass(frozen=True)
@@ -154,7 +159,10 @@ def min_effect_years(cost: float, gain: float, a: Assumptions) -> int | None:
 def percentile(values: np.ndarray, q: float) -> float | None:
     """The q-th percentile (linear between order statistics, numpy's default), None when it rests on an inf
     (a resample that never pays back counts as longer than any other) or there are no values."""
-    ordered = np.sort(np.asarray(values, dtype=float))
+    return _percentile_of_sorted(np.sort(np.asarray(values, dtype=float)), q)
+
+
+def _percentile_of_sorted(ordered: np.ndarray, q: float) -> float | None:
     if len(ordered) == 0:
         return None
     position = q / 100 * (len(ordered) - 1)
@@ -203,6 +211,33 @@ def summary(cost: float, gain: float, a: Assumptions, resampled_gains: np.ndarra
     paybacks = payback_months(cost, resampled_gains, profile) if resampled and invested else None
     row["payback_ci_low"], row["payback_ci_high"] = interval(paybacks)
     return row
+
+
+# --- what the figures show beside the summary ----------------------------------------------------------------
+
+
+def sensitivities(report_investment: float, gain: float, a: Assumptions, ranges: Mapping) -> list[tuple]:
+    """One-way sensitivities: per assumption (SENSITIVITY_PARAMETERS), the scenario's own value, the range and the
+    NPV with the assumption at each end of it, every other key as the scenario has it. `ranges` maps each
+    assumption to [low, high]; a range is widened to reach the scenario's own value, so every bar of the tornado
+    holds the scenario's NPV. The discount's own value is None when it is the Ministry of Finance's schedule (no
+    single rate): its range stays as given. `report_investment` is before the optimism bias, which is varied too."""
+    rows = []
+    for name in SENSITIVITY_PARAMETERS:
+        own = getattr(a, name)
+        value = None if isinstance(own, str) else own
+        low, high = ranges[name]
+        if value is not None:
+            low, high = min(low, value), max(high, value)
+        at = [replace(a, **{name: end}) for end in (low, high)]
+        rows.append((name, value, low, high, *(npv(investment(report_investment, b), gain, b) for b in at)))
+    return rows
+
+
+def npv_percentiles(cost: float, resampled_gains: np.ndarray, a: Assumptions) -> list[tuple[float, float]]:
+    """(percentile, NPV) at every NPV_PERCENTILES of the resamples' NPVs, as the interval computes them."""
+    ordered = np.sort(np.asarray(npv(cost, resampled_gains, a), dtype=float))
+    return [(q, _percentile_of_sorted(ordered, q)) for q in NPV_PERCENTILES]
 
 
 # --- the bootstrap -------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import duckdb
 import numpy as np
@@ -14,8 +15,26 @@ import pyarrow as pa
 
 from evalkit.config import Report, read_payers
 from evalkit.contract import ALL, PAYERS
-from evalkit.tables.business_case import investment, municipality_rng, resample_sums, scenarios, summary, yearly
-from evalkit.tables.registry import BUSINESS_CASE_SUMMARY, BUSINESS_CASE_YEAR, GAIN_COUNTS, read_sql
+from evalkit.tables.business_case import (
+    NPV_PERCENTILES,
+    SENSITIVITY_PARAMETERS,
+    investment,
+    municipality_rng,
+    npv_percentiles,
+    resample_sums,
+    scenarios,
+    sensitivities,
+    summary,
+    yearly,
+)
+from evalkit.tables.registry import (
+    BUSINESS_CASE_DISTRIBUTION,
+    BUSINESS_CASE_SENSITIVITY,
+    BUSINESS_CASE_SUMMARY,
+    BUSINESS_CASE_YEAR,
+    GAIN_COUNTS,
+    read_sql,
+)
 
 # --- inputs --------------------------------------------------------------------------------
 
@@ -38,6 +57,8 @@ SCOPE_PAYERS = (ALL, *PAYERS)
 # gain rests on, over the municipalities the row covers.
 YEAR_COLUMNS = BUSINESS_CASE_YEAR
 SUMMARY_COLUMNS = BUSINESS_CASE_SUMMARY
+SENSITIVITY_COLUMNS = BUSINESS_CASE_SENSITIVITY
+DISTRIBUTION_COLUMNS = BUSINESS_CASE_DISTRIBUTION
 COUNT_COLUMNS = GAIN_COUNTS
 
 
@@ -96,12 +117,26 @@ def _scopes(municipalities: Sequence[Municipality]) -> list[tuple[str, float, li
     return [*scopes, (ALL, sum(m.investment_dkk for m in registered), registered)]
 
 
-def business_case(municipalities: Sequence[Municipality], block: Mapping) -> tuple[list[tuple], list[tuple]]:
-    """A report's yearly rows (scenario, kommunekode, payer, year, *YEAR_COLUMNS, *COUNT_COLUMNS) and summary rows
-    (scenario, kommunekode, payer, *SUMMARY_COLUMNS, *COUNT_COLUMNS), for every scenario, municipality and `all`,
-    payer `all` first. An empty business case (no shadow visitation registered) keeps its rows with every value
-    empty."""
-    years, summaries = [], []
+class BusinessCaseRows(NamedTuple):
+    """A report's rows of the four families, each (scenario, kommunekode, ...) as business_case() describes."""
+
+    years: list[tuple]
+    summaries: list[tuple]
+    sensitivities: list[tuple]
+    distributions: list[tuple]
+
+
+def business_case(municipalities: Sequence[Municipality], block: Mapping) -> BusinessCaseRows:
+    """A report's rows for every scenario, municipality and `all`:
+
+    * years (scenario, kommunekode, payer, year, *YEAR_COLUMNS, *COUNT_COLUMNS) and summaries (scenario,
+      kommunekode, payer, *SUMMARY_COLUMNS, *COUNT_COLUMNS), per payer, `all` first;
+    * sensitivities (scenario, kommunekode, parameter, *SENSITIVITY_COLUMNS, *COUNT_COLUMNS) and, for a scenario
+      with resamples, distributions (scenario, kommunekode, percentile, *DISTRIBUTION_COLUMNS, *COUNT_COLUMNS):
+      for the public budget as a whole (payer `all`), what the tornado and the NPV's distribution show.
+
+    An empty business case (no shadow visitation registered) keeps its rows with every value empty."""
+    rows = BusinessCaseRows([], [], [], [])
     resampled: dict[tuple[int, int], dict[str, np.ndarray]] = {}
     for name, a in scenarios(block):
         if a.bootstrap and (a.bootstrap, a.seed) not in resampled:
@@ -113,13 +148,7 @@ def business_case(municipalities: Sequence[Municipality], block: Mapping) -> tup
         draws = resampled.get((a.bootstrap, a.seed), {})
         for kommunekode, report_investment, covered in _scopes(municipalities):
             if not covered:
-                empty = len(COUNT_COLUMNS) * [None]
-                for payer in SCOPE_PAYERS:
-                    years += [
-                        (name, kommunekode, payer, t, *[None] * len(YEAR_COLUMNS), *empty)
-                        for t in range(a.horizon_years + 1)
-                    ]
-                    summaries.append((name, kommunekode, payer, *[None] * len(SUMMARY_COLUMNS), *empty))
+                _empty(rows, name, kommunekode, a)
                 continue
             counts = (sum(m.shadow_visited for m in covered), sum(m.actually_visited for m in covered))
             gains = np.sum([m.citizens.sum(axis=0) for m in covered], axis=0)
@@ -128,37 +157,81 @@ def business_case(municipalities: Sequence[Municipality], block: Mapping) -> tup
             for column, payer in enumerate(SCOPE_PAYERS):
                 payer_cost = cost if payer in (ALL, "kommune") else 0.0  # the investment is the kommune's
                 table = yearly(payer_cost, float(gains[column]), a)
-                years += [
+                rows.years.extend(
                     (name, kommunekode, payer, int(t), *[float(table[c][t]) for c in YEAR_COLUMNS], *counts)
                     for t in table["year"]
-                ]
+                )
                 row = summary(
                     payer_cost, float(gains[column]), a, None if scope_draws is None else scope_draws[:, column]
                 )
-                summaries.append((name, kommunekode, payer, *[row[c] for c in SUMMARY_COLUMNS], *counts))
-    return years, summaries
+                rows.summaries.append((name, kommunekode, payer, *[row[c] for c in SUMMARY_COLUMNS], *counts))
+            rows.sensitivities.extend(
+                (name, kommunekode, *values, *counts)
+                for values in sensitivities(report_investment, float(gains[0]), a, block["sensitivity"])
+            )
+            if scope_draws is not None:
+                rows.distributions.extend(
+                    (name, kommunekode, q, value, *counts) for q, value in npv_percentiles(cost, scope_draws[:, 0], a)
+                )
+    return rows
+
+
+def _empty(rows: BusinessCaseRows, scenario: str, kommunekode: str, a) -> None:
+    """The rows of a municipality (or `all`) without a business case: every key, every value empty."""
+    empty = len(COUNT_COLUMNS) * [None]
+    for payer in SCOPE_PAYERS:
+        rows.years.extend(
+            (scenario, kommunekode, payer, t, *[None] * len(YEAR_COLUMNS), *empty) for t in range(a.horizon_years + 1)
+        )
+        rows.summaries.append((scenario, kommunekode, payer, *[None] * len(SUMMARY_COLUMNS), *empty))
+    rows.sensitivities.extend(
+        (scenario, kommunekode, p, *[None] * len(SENSITIVITY_COLUMNS), *empty) for p in SENSITIVITY_PARAMETERS
+    )
+    if a.bootstrap:
+        rows.distributions.extend(
+            (scenario, kommunekode, q, *[None] * len(DISTRIBUTION_COLUMNS), *empty) for q in NPV_PERCENTILES
+        )
 
 
 # --- the figure tables ---------------------------------------------------------------------------------------
 
 YEARS_TABLE = "business_case_years"
 SUMMARY_TABLE = "business_case_summaries"
-_KEYS = (("kommunekode", pa.string()), ("scenario", pa.string()), ("payer", pa.string()))
+SENSITIVITY_TABLE = "business_case_sensitivities"
+DISTRIBUTION_TABLE = "business_case_distributions"
+_KEYS = (("kommunekode", pa.string()), ("scenario", pa.string()))
 _COUNTS = [(c, pa.int64()) for c in COUNT_COLUMNS]
-YEARS_SCHEMA = pa.schema([*_KEYS, ("year", pa.int64()), *[(c, pa.float64()) for c in YEAR_COLUMNS], *_COUNTS])
+_PAYER = ("payer", pa.string())
+YEARS_SCHEMA = pa.schema([*_KEYS, _PAYER, ("year", pa.int64()), *[(c, pa.float64()) for c in YEAR_COLUMNS], *_COUNTS])
 SUMMARY_SCHEMA = pa.schema(
-    [*_KEYS, *[(c, pa.int64() if c == "min_effect_years" else pa.float64()) for c in SUMMARY_COLUMNS], *_COUNTS]
+    [*_KEYS, _PAYER, *[(c, pa.int64() if c == "min_effect_years" else pa.float64()) for c in SUMMARY_COLUMNS], *_COUNTS]
+)
+SENSITIVITY_SCHEMA = pa.schema(
+    [*_KEYS, ("parameter", pa.string()), *[(c, pa.float64()) for c in SENSITIVITY_COLUMNS], *_COUNTS]
+)
+DISTRIBUTION_SCHEMA = pa.schema(
+    [*_KEYS, ("percentile", pa.float64()), *[(c, pa.float64()) for c in DISTRIBUTION_COLUMNS], *_COUNTS]
 )
 
 
 def prepare(con: duckdb.DuckDBPyConnection, report: Report) -> None:
-    """The report's business case as the temp tables the two families' queries read (sql/business_case.sql,
-    sql/business_case_summary.sql), in their row order (`pos`); empty for a report without a business_case
-    block. Needs the report prepared on `con` (evalkit.tables.compute.prepare_report) and the payers loaded."""
-    years, summaries = business_case(report_inputs(con), report.business_case) if report.business_case else ([], [])
-    for name, schema, rows in ((YEARS_TABLE, YEARS_SCHEMA, years), (SUMMARY_TABLE, SUMMARY_SCHEMA, summaries)):
-        # rows are (scenario, kommunekode, payer, ...): kommunekode first, as in every figure table
-        ordered = [(r[1], r[0], *r[2:]) for r in rows]
+    """The report's business case as the temp tables the four families' queries read (sql/business_case*.sql),
+    in their row order (`pos`); empty for a report without a business_case block. Needs the report prepared on
+    `con` (evalkit.tables.compute.prepare_report) and the payers loaded."""
+    rows = (
+        business_case(report_inputs(con), report.business_case)
+        if report.business_case
+        else BusinessCaseRows([], [], [], [])
+    )
+    tables = (
+        (YEARS_TABLE, YEARS_SCHEMA, rows.years),
+        (SUMMARY_TABLE, SUMMARY_SCHEMA, rows.summaries),
+        (SENSITIVITY_TABLE, SENSITIVITY_SCHEMA, rows.sensitivities),
+        (DISTRIBUTION_TABLE, DISTRIBUTION_SCHEMA, rows.distributions),
+    )
+    for name, schema, found in tables:
+        # rows are (scenario, kommunekode, ...): kommunekode first, as in every figure table
+        ordered = [(r[1], r[0], *r[2:]) for r in found]
         columns = list(zip(*ordered, strict=True)) if ordered else [()] * len(schema)
         table = pa.table([pa.array(list(c), type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
         table = table.append_column("pos", pa.array(range(len(ordered)), type=pa.int64()))

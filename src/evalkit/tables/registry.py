@@ -34,7 +34,8 @@ RATE = "rate"  # a share in [0, 1], computed from a numerator and a denominator 
 BOUND = "bound"  # a 95 % Wilson interval bound of a rate
 AMOUNT = "amount"  # a total of kroner, hours or months: 0 where the query has none
 MEASURE = "measure"  # a mean, median or single value: empty where the query has none
-KINDS = (LABEL, COUNT, RATE, BOUND, AMOUNT, MEASURE)
+SETTING = "setting"  # a value the method is set to, not a measured one (an assumption, a percentile's level)
+KINDS = (LABEL, COUNT, RATE, BOUND, AMOUNT, MEASURE, SETTING)
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,15 @@ COLUMNS: dict[str, Column] = {
     "npv_ci_high": Column(MEASURE, "Nettonutidsværdi, 95 %-interval, øvre", "Net present value, 95 % interval, upper"),
     "payback_ci_low": Column(MEASURE, "Tilbagebetalingstid, 95 %-interval, nedre", "Payback, 95 % interval, lower"),
     "payback_ci_high": Column(MEASURE, "Tilbagebetalingstid, 95 %-interval, øvre", "Payback, 95 % interval, upper"),
+    "parameter": Column(LABEL, "Forudsætning", "Assumption", codes="assumption"),
+    "assumption_value": Column(SETTING, "Scenariets værdi", "The scenario's value"),
+    "range_low": Column(SETTING, "Følsomhed fra", "Sensitivity from"),
+    "range_high": Column(SETTING, "Følsomhed til", "Sensitivity to"),
+    "npv_low_dkk": Column(MEASURE, "Nettonutidsværdi ved fra-værdien (kr.)", "Net present value at the low end (DKK)"),
+    "npv_high_dkk": Column(
+        MEASURE, "Nettonutidsværdi ved til-værdien (kr.)", "Net present value at the high end (DKK)"
+    ),
+    "percentile": Column(SETTING, "Percentil", "Percentile"),
     "unpriced_rows": Column(COUNT, "Rækker uden pris", "Unpriced rows"),
     "citizens_82a": Column(COUNT, "Borgere med § 82a", "Citizens with § 82a"),
     "citizens_82b": Column(COUNT, "Borgere med § 82b", "Citizens with § 82b"),
@@ -263,6 +273,10 @@ BUSINESS_CASE_SUMMARY = (
     "payback_ci_low",
     "payback_ci_high",
 )
+# What the figures show beside the summary, for the public budget as a whole: the NPV with one assumption at each
+# end of its range (the tornado), and the NPV at every 2.5th percentile of the resamples (its distribution).
+BUSINESS_CASE_SENSITIVITY = ("assumption_value", "range_low", "range_high", "npv_low_dkk", "npv_high_dkk")
+BUSINESS_CASE_DISTRIBUTION = ("npv_dkk",)
 GAIN_COUNTS = ("shadow_visited", "actually_visited")
 # A business-case row repeats the shadow-visitation counts its gain rests on: the same counts, so one mask. A
 # municipality that registered no shadow visitation has shadow_visited 0 in both; the business case's `all` then
@@ -491,6 +505,7 @@ FAMILIES: dict[str, Family] = {
             per_municipality=False,
             relations=_GAIN_LINKS,
             prepared_by="business_case",
+            in_report=True,
         ),
         Family(
             "business_case_summary",
@@ -498,6 +513,27 @@ FAMILIES: dict[str, Family] = {
             "Business case summary",
             columns=("scenario", "payer", *BUSINESS_CASE_SUMMARY, *GAIN_COUNTS),
             guarded={c: GAIN_COUNTS for c in BUSINESS_CASE_SUMMARY if c != "investment_dkk"},
+            per_municipality=False,
+            relations=_GAIN_LINKS,
+            prepared_by="business_case",
+            in_report=True,
+        ),
+        Family(
+            "business_case_sensitivity",
+            "Business case, følsomhed",
+            "Business case sensitivity",
+            columns=("scenario", "parameter", *BUSINESS_CASE_SENSITIVITY, *GAIN_COUNTS),
+            guarded={c: GAIN_COUNTS for c in ("npv_low_dkk", "npv_high_dkk")},
+            per_municipality=False,
+            relations=_GAIN_LINKS,
+            prepared_by="business_case",
+        ),
+        Family(
+            "business_case_distribution",
+            "Business case, fordeling",
+            "Business case distribution",
+            columns=("scenario", "percentile", *BUSINESS_CASE_DISTRIBUTION, *GAIN_COUNTS),
+            guarded={c: GAIN_COUNTS for c in BUSINESS_CASE_DISTRIBUTION},
             per_municipality=False,
             relations=_GAIN_LINKS,
             prepared_by="business_case",
