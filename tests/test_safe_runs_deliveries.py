@@ -12,13 +12,18 @@ import csv
 import shutil
 from pathlib import Path
 
+import duckdb
 import yaml
-from conftest import write_drop
+from conftest import TEST_KEY, write_drop
 from test_workflow import (
     ROOT,
     snakemake,
     workspace,  # noqa: F401  (a fixture)
 )
+
+from evalkit.ingest import ingest_quarter
+from evalkit.warehouse.build import build_warehouse
+from evalkit.warehouse.data_quality import reopened_courses
 
 # The Nordjylland demo deliveries (report 000): small enough to run end to end in seconds.
 DEMO_QUARTERS = ("2021Q2", "2021Q3", "2021Q4", "2022Q1")
@@ -180,3 +185,33 @@ def test_out_of_memory_in_the_warehouse_and_the_tables_says_how_to_give_more(wor
         "resources mem_mb=3). Raise resources mem_mb for the rule, e.g. snakemake --set-resources "
         "figure_tables:mem_mb=6"
     )
+
+
+HEADER = "course_id,citizen_id,paragraph,start_date,end_date,end_reason\n"
+TAKEN_BACK = {
+    "2021Q2": HEADER + "c1,K-1,82a,2021-04-01,2021-05-01,completed\nc2,K-2,82a,2021-04-10,2021-06-01,completed\n"
+    "c3,K-3,82a,2021-04-01,2021-06-01,completed\nc4,K-4,82a,2021-04-01,2021-06-01,completed\n",
+    "2021Q3": HEADER + "c1,K-1,82a,2021-04-01,,\n"  # end date removed
+    "c2,K-2,82a,2021-04-03,2021-06-01,completed\n"  # start moved earlier
+    "c3,K-3,82a,2021-04-01,2021-05-20,completed\n"  # end moved earlier
+    "c4,K-4,82a,2021-04-01,2021-06-30,completed\n"  # end moved later: a course that went on, not taken back
+    "c5,K-5,82a,2021-07-01,,\n",  # new
+}
+
+
+def test_a_course_taken_back_is_counted_alike_by_an_update_and_a_full_build(tmp_path):
+    dirs = []
+    for quarter, text in TAKEN_BACK.items():
+        write_drop(tmp_path / "raw", quarter, "851_courses.csv", text)
+        ingest_quarter(tmp_path / "raw", quarter, tmp_path / "q" / quarter, TEST_KEY.encode())
+        dirs.append(tmp_path / "q" / quarter)
+    updated, full = tmp_path / "updated.duckdb", tmp_path / "full.duckdb"
+    build_warehouse(dirs[:1], updated)
+    assert build_warehouse(dirs, updated).startswith("updated with 2021Q3")
+    assert build_warehouse(dirs, full).startswith("built in full")
+    query = "SELECT quarter, changed_rows, courses_reopened FROM data_quality ORDER BY quarter"
+    for db in (updated, full):
+        with duckdb.connect(str(db), read_only=True) as con:
+            assert con.execute(query).fetchall() == [("2021Q2", 0, 0), ("2021Q3", 4, 3)]
+        [delivery] = reopened_courses(db)
+        assert (delivery.file, delivery.n) == ("2021Q3/851_courses.csv", 3)

@@ -122,7 +122,7 @@ def report_front_page(results_dir: Path, front_page: Path, language: str = "da")
     if status is None or status[0] == "complete":
         return front_page
     title = STALE_BANNER["da" if language == "da" else "en"]
-    warning = f".. warning:: **{title}.** {status[1]} ({results_dir / RUN_STATUS_FILE})\n\n"
+    warning = f".. admonition:: {title}\n   :class: warning\n\n   {status[1]} ({results_dir / RUN_STATUS_FILE})\n\n"
     text = front_page.read_text(encoding="utf-8")
     # the warning after the page's title (its first two lines), so the title stays the report's
     head, _, rest = text.partition("\n")
