@@ -37,13 +37,13 @@ onstart:
 # The run's warnings and a line per new or changed quarter, last on the console.
 onsuccess:
     write_run_status(RESULTS_DIR, "complete", RUN_STARTED, LANGUAGE)
-    end_of_run()
+    end_of_run(succeeded=True)
 
 
 # A failed command's own message, last on the console: Snakemake's error block only names the log file.
 onerror:
     write_run_status(RESULTS_DIR, "failed", RUN_STARTED, LANGUAGE)
-    print(failure_messages(LOG_DIR, RUN_STARTED_AT), file=sys.stderr)
+    end_of_run(succeeded=False)
 
 
 rule all:

@@ -71,35 +71,35 @@ def last_lines(stderr: str) -> list[str]:
     return [line for line in tail if line.strip() and not line.startswith(SNAKEMAKE_TAIL)]
 
 
-def test_an_old_file_in_a_new_quarter_is_counted_and_warned_about(tmp_path):
-    config = demo_workspace(tmp_path)
+def test_an_old_file_in_a_new_quarter_is_counted_and_warned_about_before_the_figures_fail(tmp_path):
+    config = with_config(demo_workspace(tmp_path), published_figures=str(ROOT / "data" / "reference" / "published.csv"))
     results = tmp_path / "results"
-    snakemake(config, "tables", "data_quality")
+    targets = ("tables", "data_quality", str(results / "reproduction.md"))
+    snakemake(config, *targets)
     assert ended_citizens(results, "851") == 38  # as report 000 publishes
     # Aalborg's 2021Q2 file dropped into a new quarter: the newest quarter wins, so courses ended since re-open.
     (tmp_path / "drops" / "2022Q2").mkdir()
     shutil.copy(tmp_path / "drops" / "2021Q2" / "851_courses.csv", tmp_path / "drops" / "2022Q2" / "851_courses.csv")
-    run = snakemake(config, "tables", "data_quality")
-    assert ended_citizens(results, "851") == 28
-    stderr = run.stderr
-    assert (
-        "evalkit run: advarsel: 2022Q2/851_courses.csv er byte for byte den samme fil som 2021Q2/851_courses.csv"
-        in stderr
-    )
-    assert "evalkit warehouse: advarsel: 2022Q2/851_courses.csv tager 19 af kommune 851s forløb tilbage" in stderr
+    run = snakemake(config, *targets, check=False)
+    assert run.returncode != 0 and ended_citizens(results, "851") == 28
     row = quality_row(results / "data_quality" / "2022Q2.md", "forløb")
     assert row["genåbnede forløb"] == "19" and row["ændret"] == "19"
     # every earlier delivery took nothing back
     assert {quality_row(results / "data_quality" / f"{q}.md", "forløb")["genåbnede forløb"] for q in DEMO_QUARTERS} == {
         "0"
     }
-    # The run ends with its warnings and a line for the one quarter it ingested.
-    tail = [line for line in stderr.splitlines() if line.strip() and not line.startswith(SNAKEMAKE_TAIL)][-3:]
-    assert tail[0].startswith("evalkit run: advarsel: 2022Q2/851_courses.csv")
-    assert tail[1].startswith("evalkit warehouse: advarsel: 2022Q2/851_courses.csv")
-    assert tail[2] == (
-        f"evalkit: 2022Q2: 76 rækker leveret, 75 indlæst, 1 i karantæne; datakvalitet: {results}/data_quality/2022Q2.md"
+    # The console ends with both warnings, then the reproduction's failure: the cause before the symptom.
+    last = last_lines(run.stderr)
+    assert last[0] == (
+        "evalkit run: advarsel: 2022Q2/851_courses.csv er byte for byte den samme fil som 2021Q2/851_courses.csv fra "
+        "et tidligere kvartal. Har kommunen sendt en ældre fil ved en fejl, så bed om den aktuelle, og læg den i "
+        "stedet for 2022Q2/851_courses.csv (det nyeste kvartal tæller, så en gammel fil tager forløb tilbage); er "
+        "intet ændret, så fjern 2022Q2/851_courses.csv."
     )
+    assert last[1].startswith("evalkit warehouse: advarsel: 2022Q2/851_courses.csv tager 19 af kommune 851s forløb")
+    assert last[2].endswith("reproduce.log:")
+    assert last[3] == "evalkit reproduce: fejl: 3 published figure(s) not reproduced:"
+    assert "ended_citizens" in last[4] and "computed 28" in last[4]
 
 
 REOPENING = "course_id,citizen_id,paragraph,start_date,end_date,end_reason\nc1,010190-1234,82a,2021-04-01,,\n"
@@ -132,9 +132,14 @@ def test_strict_deliveries_stop_the_run_on_an_old_file_or_a_reopened_course(work
     assert (results / "run_status.txt").read_text().startswith("failed\n")
     # Without the switch the same delivery is a warning, and the run goes on.
     with_config(config, strict_deliveries=False)
-    warned = snakemake(config, "tables")
-    assert "evalkit warehouse: warning: 2021Q4/851_courses.csv takes back 1 of municipality 851's" in warned.stderr
+    warned = snakemake(config, "tables", "data_quality")
     assert (tmp_path / "processed" / "evalkit.duckdb.manifest").exists()
+    # The run ends with its warning and a line for the one quarter it ingested.
+    tail = [line for line in warned.stderr.splitlines() if line.strip() and not line.startswith(SNAKEMAKE_TAIL)]
+    assert tail[-2].startswith("evalkit warehouse: warning: 2021Q4/851_courses.csv takes back 1 of municipality 851's")
+    assert tail[-1] == (
+        f"evalkit: 2021Q4: 1 rows delivered, 1 loaded, 0 quarantined; data quality: {results}/data_quality/2021Q4.md"
+    )
 
 
 def test_a_failed_ingest_says_why_last_in_the_configured_language(workspace):  # noqa: F811

@@ -199,28 +199,34 @@ SUMMARY = {
     "da": "{quarter}: {delivered} rækker leveret, {loaded} indlæst, {quarantined} i karantæne; datakvalitet: {report}",
 }
 NO_REPORT = {
-    "en": "not made in this run (snakemake data_quality)",
-    "da": "ikke lavet i denne kørsel (snakemake data_quality)",
+    "en": "not made yet (snakemake data_quality)",
+    "da": "ikke lavet endnu (snakemake data_quality)",
 }
 
 
+# Touched when a run completes: the quarters ingested after it are the ones the next successful run reports.
+LAST_COMPLETE_FILE = ".last_complete_run"
+
+
 def quarter_summary(
-    quarters_dir: Path, data_quality_dir: Path, quarters: list[str], since: datetime, language: str = "da"
+    quarters_dir: Path, data_quality_dir: Path, results_dir: Path, quarters: list[str], language: str = "da"
 ) -> list[str]:
-    """One line per quarter ingested in this run (a new or changed delivery): its rows delivered, loaded and
-    quarantined (its ingest log) and where its data-quality report is."""
+    """One line per quarter new or changed since the last complete run (ingested since, in this run or in one that
+    failed): its rows delivered, loaded and quarantined (its ingest log) and where its data-quality report is."""
     lang = "da" if language == "da" else "en"
+    marker = results_dir / LAST_COMPLETE_FILE
+    since = marker.stat().st_mtime if marker.is_file() else 0.0
     lines = []
     for quarter in quarters:
         log = quarters_dir / quarter / f"{INGEST_LOG}.parquet"
-        if not log.is_file() or log.stat().st_mtime < since.timestamp():
+        if not log.is_file() or log.stat().st_mtime <= since:
             continue
         delivered, loaded, quarantined = duckdb.execute(
             "SELECT coalesce(sum(rows_read), 0), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_quarantined), 0) "
             f"FROM read_parquet({sql_literal(str(log))})"
         ).fetchone()
         report = data_quality_dir / f"{quarter}.md"
-        made = report.is_file() and report.stat().st_mtime >= since.timestamp()
+        made = report.is_file() and report.stat().st_mtime >= log.stat().st_mtime
         lines.append(
             SUMMARY[lang].format(
                 quarter=quarter,
@@ -231,6 +237,10 @@ def quarter_summary(
             )
         )
     return lines
+
+
+def mark_complete(results_dir: Path) -> None:
+    (results_dir / LAST_COMPLETE_FILE).touch()
 
 
 def run_summary(warnings: list[str], quarters: list[str]) -> str:

@@ -14,6 +14,7 @@ from evalkit.contract import QUARTER_FILES, QUARTER_PATTERN
 from evalkit.figures.labels import figure_label, municipality_label, report_label, report_section
 from evalkit.guard import (
     failure_messages,
+    mark_complete,
     quarter_summary,
     reingest_other_key,
     remove_withdrawn,
@@ -220,10 +221,15 @@ def get_final_output():
     return final + table_pages() + audit_pages() + data_quality_pages() + reproduction_pages()
 
 
-def end_of_run():
-    """What a successful run ends with on the console: its warnings, and a line per new or changed quarter."""
+def end_of_run(succeeded):
+    """What a run ends with on the console: its warnings, then a line per new or changed quarter or, when it
+    failed, the failed commands' own messages."""
     warnings = REPEATED + warnings_of_run(LOG_DIR, RUN_STARTED_AT)
-    quarters = quarter_summary(PROCESSED_DIR / "quarters", DATA_QUALITY_DIR, QUARTERS, RUN_STARTED_AT, LANGUAGE)
-    summary = run_summary(warnings, quarters)
-    if summary:
+    if succeeded:
+        quarters = quarter_summary(PROCESSED_DIR / "quarters", DATA_QUALITY_DIR, RESULTS_DIR, QUARTERS, LANGUAGE)
+        summary = run_summary(warnings, quarters)
+        mark_complete(RESULTS_DIR)
+    else:
+        summary = "\n".join([*warnings, failure_messages(LOG_DIR, RUN_STARTED_AT)])
+    if summary.strip():
         print(summary, file=sys.stderr)
