@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -119,6 +121,13 @@ def test_strict_deliveries_stop_the_run_on_an_old_file_or_a_reopened_course(work
     assert "2021Q4/851_courses.csv is byte for byte the same file as 2021Q2/851_courses.csv" in copied.stderr
     assert "strict_deliveries is true in the config, so the run stops here" in copied.stderr
     assert not (tmp_path / "processed" / "quarters" / "2021Q4").exists()
+    # evalkit validate, run on the raw folder before the files are dropped in, says the same.
+    check = subprocess.run(
+        [sys.executable, "-m", "evalkit", "validate", "--lang", "en", str(tmp_path / "drops")],
+        capture_output=True,
+        text=True,
+    )
+    assert "WARNING: 2021Q4/851_courses.csv is byte for byte the same file as 2021Q2/851_courses.csv" in check.stdout
     # A new file that takes course c1 back (it ended in 2021Q3): the warehouse stops the run, and says so last.
     write_drop(tmp_path / "drops", "2021Q4", "851_courses.csv", REOPENING)
     reopened = snakemake(config, "tables", check=False)
