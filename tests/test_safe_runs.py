@@ -189,17 +189,36 @@ def test_a_run_that_fails_its_checks_rewrites_no_publication_copy(workspace):  #
     results = tmp_path / "results"
     snakemake(config_path)
     assert (results / "run_status.txt").read_text().startswith("complete\n")
+    assert STALE not in report_front_page(config_path, tmp_path / "report.html")
     released = {p.name: p.read_bytes() for p in [*(results / "publish").iterdir(), results / "tables.xlsx"]}
     assert "funnel.csv" in released
     # A late course that was not completed makes the rate 67 %, not the published 100 %: the check fails. (The
     # published figure is a share: a printed count of 1-4 would itself fail the publication audit.)
-    write_drop(tmp_path / "drops", "2021Q4", "851_courses.csv", LATE_COURSE.replace(",completed", ",dropped_out"))
+    # (Added to a quarter the report already shows: the report can be made again, with no page missing.)
+    late = LATE_COURSE.replace(",completed", ",dropped_out").splitlines(keepends=True)[1]
+    with open(tmp_path / "drops" / "2021Q3" / "851_courses.csv", "a", encoding="utf-8") as courses:
+        courses.write(late)
     failed = snakemake(config_path, check=False)
     assert failed.returncode != 0 and "Error in rule reproduce" in failed.stderr
     assert "snakemake --config published_figures=" in failed.stderr  # how to switch the check off
     assert {p.name: p.read_bytes() for p in [*(results / "publish").iterdir(), results / "tables.xlsx"]} == released
     status = (results / "run_status.txt").read_text()
     assert status.startswith("failed\n") and "results/tables/" in status
+    # A report made now opens with the warning, and making it leaves the status as it is.
+    front_page = report_front_page(config_path, tmp_path / "after_failure.html")
+    assert STALE in front_page and "MISLYKKEDES" in front_page and str(results / "run_status.txt") in front_page
+    assert (results / "run_status.txt").read_text() == status
+
+
+STALE = "Resultaterne kan være forældede"
+
+
+def report_front_page(config_path: Path, report: Path) -> str:
+    """The front page of the report `snakemake --report` makes now (its text is a JavaScript string)."""
+    snakemake(config_path, "--report", str(report))
+    page = report.read_text(encoding="utf-8")
+    script = page[page.index("var workflow_desc = ") :].split("\n", 1)[0]
+    return script.encode("latin-1", "backslashreplace").decode("unicode_escape")
 
 
 def test_plain_snakemake_with_municipality_codes_as_numbers_and_no_reproduction(workspace):  # noqa: F811

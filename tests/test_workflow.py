@@ -150,9 +150,9 @@ def test_a_file_that_cannot_be_used_fails_the_run_with_a_message_naming_it(works
     run = snakemake(config, str(tmp_path / "processed" / "evalkit.duckdb"), check=False)
     assert run.returncode != 0
     log = (tmp_path / "results" / "logs" / "ingest" / "2021Q3.log").read_text()
-    assert "2021Q3/851_forloeb.csv: unknown table 'forloeb'" in log
+    assert "2021Q3/851_forloeb.csv: ukendt tabel 'forloeb'" in log  # the configured language, Danish
     # The command's own message is on the console after Snakemake's error block, not only in the log.
-    assert run.stderr.rfind("2021Q3/851_forloeb.csv: unknown table 'forloeb'") > run.stderr.rfind("Error in rule")
+    assert run.stderr.rfind("2021Q3/851_forloeb.csv: ukendt tabel 'forloeb'") > run.stderr.rfind("Error in rule")
 
 
 def test_the_workflow_lints_clean():

@@ -7,13 +7,17 @@ import importlib
 import sys
 from pathlib import Path
 
+import duckdb
+
+from evalkit import console
 from evalkit.contract import AccountingError
 from evalkit.duck import add_resource_arguments, resources_from
 from evalkit.ingest import ingest_quarter
 from evalkit.ingest.delivery import IngestError, scrub
 from evalkit.ingest.dialect import FileProblem
 from evalkit.ingest.pseudonym import KeyError_, load_key
-from evalkit.warehouse.build import build_warehouse
+from evalkit.warehouse.build import build_warehouse, manifest_file
+from evalkit.warehouse.data_quality import ReopenedCourses, reopened_courses
 
 # Subcommands whose parsers live in their own modules: name -> (module with `cli(argv) -> int`, what it does).
 DELEGATED = {
@@ -45,11 +49,26 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _warehouse(args: argparse.Namespace) -> int:
-    done = build_warehouse(
-        [Path(d) for d in args.quarter_dirs], Path(args.db), resources_from(args), key=args.key_fingerprint
-    )
+    db = Path(args.db)
+    done = build_warehouse([Path(d) for d in args.quarter_dirs], db, resources_from(args), key=args.key_fingerprint)
     print(f"warehouse {args.db} {done}")
+    reopened = reopened_courses(db)
+    if reopened and args.strict_deliveries:
+        # No manifest, so nothing reads this warehouse as current and the next run checks the deliveries again.
+        manifest_file(db).unlink(missing_ok=True)
+        raise ReopenedCourses(reopened)
+    for delivery in reopened:
+        console.say("warehouse", "warning", delivery.message(args.lang), args.lang)
     return 0
+
+
+def _add_language_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=console.LANGUAGES,
+        default=console.language(),
+        help=f"language of the messages (default: {console.LANGUAGE_ENV}, set by the workflow, else da)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--quarter", required=True, help="the delivery folder to ingest, e.g. 2021Q3")
     ingest.add_argument("--out-dir", required=True, help="where <table>.parquet, quarantine and ingest_log go")
     ingest.add_argument("--key-file", help="pseudonymisation key file (EVALKIT_PSEUDONYM_KEY wins when set)")
+    _add_language_argument(ingest)
     add_resource_arguments(ingest)
     ingest.set_defaults(run=_ingest)
 
@@ -70,6 +90,12 @@ def _parser() -> argparse.ArgumentParser:
     warehouse.add_argument(
         "--key-fingerprint", help="fingerprint of the current pseudonymisation key; every quarter must have it"
     )
+    warehouse.add_argument(
+        "--strict-deliveries",
+        action="store_true",
+        help="fail, instead of warning, when a delivery re-opens courses (config strict_deliveries)",
+    )
+    _add_language_argument(warehouse)
     add_resource_arguments(warehouse)
     warehouse.set_defaults(run=_warehouse)
 
@@ -85,10 +111,17 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except (IngestError, FileProblem, AccountingError, KeyError_) as error:
-        # Messages name files, lines and columns; scrub() guarantees no CPR number reaches a log.
-        print(f"evalkit {args.command}: error: {scrub(str(error))}", file=sys.stderr)
-        return 2
+    except (IngestError, ReopenedCourses) as error:
+        message = error.message(args.lang)
+    except FileProblem as error:
+        message = f"{error.path}: {error.problem(args.lang)}"
+    except (AccountingError, KeyError_) as error:
+        message = str(error)
+    except duckdb.OutOfMemoryException:
+        message = console.out_of_memory(args.command, resources_from(args), args.lang)
+    # Messages name files, lines and columns; scrub() guarantees no CPR number reaches a log.
+    console.say(args.command, "error", scrub(message), args.lang)
+    return 2
 
 
 if __name__ == "__main__":

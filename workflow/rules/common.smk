@@ -9,16 +9,22 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 
 from evalkit.config import as_json
+from evalkit.console import LANGUAGE_ENV, line, strict_note
 from evalkit.contract import QUARTER_FILES, QUARTER_PATTERN
 from evalkit.figures.labels import figure_label, municipality_label, report_label, report_section
 from evalkit.guard import (
     failure_messages,
+    mark_complete,
+    quarter_summary,
     reingest_other_key,
     remove_withdrawn,
+    report_front_page,
+    run_summary,
     stale_warehouse,
+    warnings_of_run,
     write_run_status,
 )
-from evalkit.ingest.delivery import discover_quarters, unread_entries, unread_message
+from evalkit.ingest.delivery import discover_quarters, repeated_files, unread_entries, unread_message
 from evalkit.ingest.pseudonym import KEY_FINGERPRINT_FILE, key_fingerprint, load_key
 from evalkit.provenance import files_fingerprint, source_fingerprint
 from evalkit.reproduce.compare import published_families
@@ -69,6 +75,17 @@ UNREAD, NOTES = unread_entries(RAW_DIR)
 if UNREAD:
     raise WorkflowError(unread_message(RAW_DIR, UNREAD, NOTES, config["language"]))
 QUARTERS = discover_quarters(RAW_DIR)
+# The language of every message, handed to the jobs through the environment: a change of it reruns nothing.
+LANGUAGE = config["language"]
+os.environ[LANGUAGE_ENV] = LANGUAGE
+# A file delivered again byte for byte, usually an old file in place of the current one: a warning, or with
+# strict_deliveries the run stops before any job.
+REPEATED = [repeat.message(LANGUAGE) for repeat in repeated_files(RAW_DIR, QUARTERS)]
+if REPEATED and config["strict_deliveries"]:
+    raise WorkflowError("\n".join([*REPEATED, strict_note(LANGUAGE)]))
+REPEATED = [line("run", "warning", message, LANGUAGE) for message in REPEATED]
+for warning in REPEATED:
+    print(warning, file=sys.stderr)
 # The families of the registry (evalkit.tables.registry): all of them are computed, the published ones copied
 # for publication, and those marked for the report shown in the HTML report.
 TABLE_FAMILIES = list(FAMILIES)
@@ -208,3 +225,17 @@ def get_final_output():
     """What `make results` (rule all) builds."""
     final = [*checked_outputs(), *released_files(), WORKBOOK]
     return final + table_pages() + audit_pages() + data_quality_pages() + reproduction_pages()
+
+
+def end_of_run(succeeded):
+    """What a run ends with on the console: its warnings, then a line per new or changed quarter or, when it
+    failed, the failed commands' own messages."""
+    warnings = REPEATED + warnings_of_run(LOG_DIR, RUN_STARTED_AT)
+    if succeeded:
+        quarters = quarter_summary(PROCESSED_DIR / "quarters", DATA_QUALITY_DIR, RESULTS_DIR, QUARTERS, LANGUAGE)
+        summary = run_summary(warnings, quarters)
+        mark_complete(RESULTS_DIR)
+    else:
+        summary = "\n".join([*warnings, failure_messages(LOG_DIR, RUN_STARTED_AT)])
+    if summary.strip():
+        print(summary, file=sys.stderr)

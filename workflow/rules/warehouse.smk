@@ -20,9 +20,11 @@ rule warehouse:
         quarter_dirs=[str(quarter_dir(quarter)) for quarter in QUARTERS],
         code=WAREHOUSE_CODE,
         key=KEY_FINGERPRINT,
+        # re-opened courses: a warning, or with strict_deliveries an error that stops the run
+        strict="--strict-deliveries" if config["strict_deliveries"] else "",
     shell:
         "evalkit warehouse --db {output.db:q} --key-fingerprint {params.key} --threads {threads}"
-        " --memory-mb {resources.mem_mb}"
+        " --memory-mb {resources.mem_mb} {params.strict}"
         " {params.quarter_dirs:q} > {log:q} 2>&1"
 
 

@@ -31,7 +31,7 @@ def ingest_quarter(
     try:
         outcomes, problems = ingest_files(session, deliveries)
         if problems:
-            raise IngestError("\n".join(str(problem) for problem in problems))
+            raise IngestError(problems)
         session.write_parquet(out_dir)
         write_fingerprint(out_dir, key)
     finally:

@@ -3,6 +3,7 @@ errors that stop a quarter."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,17 @@ _CPR_LIKE = re.compile(rf"\b{contract.CPR_PATTERN}\b")
 
 
 class IngestError(Exception):
-    """The quarter cannot be ingested; the message lists every file problem found."""
+    """The quarter cannot be ingested; the message lists every file problem found (in English; message() in the
+    configured language)."""
+
+    def __init__(self, problems: str | list[FileProblem | str]):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+    def message(self, language: str = "en") -> str:
+        return "\n".join(
+            f"{p.path}: {p.problem(language)}" if isinstance(p, FileProblem) else str(p) for p in self.problems
+        )
 
 
 def scrub(text: str) -> str:
@@ -75,10 +86,10 @@ def quarter_deliveries(raw_dir: Path, quarter: str) -> list[Delivery]:
         try:
             deliveries.append(classify(path, quarter, f"{quarter}/{path.name}"))
         except FileProblem as problem:
-            problems.append(str(problem))
-    problems += [str(problem) for problem in second_files(deliveries)]
+            problems.append(problem)
+    problems += second_files(deliveries)
     if problems:
-        raise IngestError("\n".join(problems))
+        raise IngestError(problems)
     return deliveries
 
 
@@ -206,3 +217,64 @@ def discover_quarters(raw_dir: Path) -> list[str]:
     if not raw_dir.is_dir():
         return []
     return sorted(p.name for p in raw_dir.iterdir() if p.is_dir() and contract.QUARTER_PATTERN.match(p.name))
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A delivered file byte for byte the same as a file of an older quarter: as a rule an old file sent again,
+    in place of the current one."""
+
+    file: str  # quarter/name, as the ingest log names it
+    earlier: str  # the newest older quarter's file with the same bytes
+
+    def message(self, language: str = "da") -> str:
+        return REPEAT_TEXT["da" if language == "da" else "en"].format(file=self.file, earlier=self.earlier)
+
+
+REPEAT_TEXT = {
+    "en": "{file} is byte for byte the same file as {earlier}, of an earlier quarter. If the municipality sent an "
+    "older file by mistake, ask for its current one and put it in place of {file} (the newest quarter counts, so an "
+    "old file takes courses back); if nothing changed, remove {file}.",
+    "da": "{file} er byte for byte den samme fil som {earlier} fra et tidligere kvartal. Har kommunen sendt en ældre "
+    "fil ved en fejl, så bed om den aktuelle, og læg den i stedet for {file} (det nyeste kvartal tæller, så en "
+    "gammel fil tager forløb tilbage); er intet ændret, så fjern {file}.",
+}
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _has_rows(path: Path) -> bool:
+    """Whether a file holds more than a header: two files that deliver no rows are alike without meaning anything."""
+    if path.suffix.lower() != ".csv":
+        return True
+    with open(path, "rb") as handle:
+        return sum(1 for line in handle if line.strip()) > 1
+
+
+def repeated_files(raw_dir: Path, quarters: list[str]) -> list[Repeat]:
+    """The data files of the quarters byte for byte equal to a file of an older quarter, oldest first. Only files of
+    equal size are read, so a run's start reads little more than the folder listing."""
+    by_size: dict[int, list[tuple[str, Path]]] = {}
+    for quarter in sorted(quarters):
+        for path in sorted((raw_dir / quarter).iterdir()):
+            if path.is_file() and not is_ignorable(path) and path.suffix.lower() in DATA_SUFFIXES:
+                by_size.setdefault(path.stat().st_size, []).append((quarter, path))
+    repeats = []
+    for files in by_size.values():
+        if len({quarter for quarter, _ in files}) < 2:
+            continue
+        seen: dict[str, tuple[str, str]] = {}  # digest -> (quarter, display) of the newest file so far
+        for quarter, path in files:
+            digest, display = _digest(path), f"{quarter}/{path.name}"
+            earlier = seen.get(digest)
+            if earlier and earlier[0] < quarter and _has_rows(path):
+                repeats.append(Repeat(display, earlier[1]))
+            if not earlier or earlier[0] < quarter:
+                seen[digest] = (quarter, display)
+    return sorted(repeats, key=lambda r: r.file)

@@ -22,10 +22,12 @@ from evalkit.contract import QUARANTINE
 
 from .delivery import (
     UNREAD_TEXT,
+    Repeat,
     Unread,
     classify,
     folder_unread,
     is_ignorable,
+    repeated_files,
     scrub,
     second_files,
     unread_entries,
@@ -54,6 +56,7 @@ TEXT = {
         "no_files": "Ingen CSV- eller Excel-filer fundet i {paths}.",
         "missing_path": "{path}: findes ikke",
         "unread": "{path}: BLIVER IKKE LÆST: {problem}",
+        "repeated": "ADVARSEL: {message}",
     },
     "en": {
         "file": "{file} ({table}, municipality {kommunekode})",
@@ -70,6 +73,7 @@ TEXT = {
         "no_files": "No CSV or Excel files found in {paths}.",
         "missing_path": "{path}: does not exist",
         "unread": "{path}: WOULD NOT BE READ: {problem}",
+        "repeated": "WARNING: {message}",
     },
 }
 
@@ -109,6 +113,7 @@ class Found:
     missing: list[str] = field(default_factory=list)
     unread: list[Unread] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    repeated: list[Repeat] = field(default_factory=list)  # files byte for byte an older quarter's: warned about
 
 
 def _data_files(folder: Path) -> list[Path]:
@@ -124,6 +129,7 @@ def _files(paths: list[Path]) -> Found:
             unread, notes = unread_entries(path)
             found.unread += unread
             found.notes += notes
+            found.repeated += repeated_files(path, [q.name for q in path.iterdir() if q.is_dir() and _is_quarter(q)])
             found.files += [f for q in sorted(path.iterdir()) if q.is_dir() and _is_quarter(q) for f in _data_files(q)]
         elif path.is_dir():
             if not _is_quarter(path) and _QUARTER_LIKE.search(path.name):
@@ -219,6 +225,7 @@ def render(reports: list[FileReport], found: Found, language: str) -> str:
         lines.append(text["unread"].format(path=entry.path, problem=problem))
     if found.notes:
         lines.append(UNREAD_TEXT[language]["notes"].format(notes=", ".join(found.notes)))
+    lines += [text["repeated"].format(message=repeat.message(language)) for repeat in found.repeated]
     for report in reports:
         if report.status == UNUSABLE:
             lines.append(text["unusable"].format(file=report.file, problem=report.error))
@@ -284,6 +291,7 @@ def cli(argv: list[str]) -> int:
                     "missing": found.missing,
                     "unread": [asdict(u) for u in found.unread],
                     "notes": found.notes,
+                    "repeated": [asdict(r) for r in found.repeated],
                     "files": [asdict(r) for r in reports],
                 },
                 ensure_ascii=False,

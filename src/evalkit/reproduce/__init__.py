@@ -21,6 +21,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from evalkit import console
 from evalkit.config import load_municipalities
 from evalkit.reproduce.compare import ReproductionError, read_published, reproduce
 from evalkit.reproduce.outputs import failure_message, write_csv, write_markdown
@@ -58,7 +59,7 @@ def cli(argv: list[str]) -> int:
         if o.verdict == "known_deviation":
             print(f"  known deviation: {o.row['report_id']} {o.row['kommunekode']} {o.row['metric']}: {o.detail}")
     if counts["fail"]:
-        print(failure_message(outcomes), file=sys.stderr)
+        console.say("reproduce", "error", failure_message(outcomes), console.language())
         return 1
     return 0
 

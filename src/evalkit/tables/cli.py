@@ -7,8 +7,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from evalkit import duck
-from evalkit.config import Report, add_config_arguments, config_from_arguments
+import duckdb
+
+from evalkit import console, duck
+from evalkit.config import ConfigError, Report, add_config_arguments, config_from_arguments
 from evalkit.tables.compute import compute_tables, connect
 from evalkit.tables.files import write_csv
 from evalkit.tables.registry import FAMILIES, Family
@@ -59,11 +61,20 @@ def cli(argv: list[str]) -> int:
     duck.add_resource_arguments(parser)
     args = parser.parse_args(argv)
     families = [FAMILIES[name] for name in dict.fromkeys(args.family or FAMILIES)]
-    config = config_from_arguments(args)
-    reports = [Report.from_config(entry) for entry in config["reports"]]
-    unit_costs = args.unit_costs or config.get("unit_costs")
-    payers = config["payers"] if any(report.business_case for report in reports) else None
-    counts = build_tables(families, args.db, reports, args.out_dir, unit_costs, duck.resources_from(args), payers)
+    language = console.language()
+    try:
+        config = config_from_arguments(args)
+        language = config["language"]
+        reports = [Report.from_config(entry) for entry in config["reports"]]
+        unit_costs = args.unit_costs or config.get("unit_costs")
+        payers = config["payers"] if any(report.business_case for report in reports) else None
+        counts = build_tables(families, args.db, reports, args.out_dir, unit_costs, duck.resources_from(args), payers)
+    except ConfigError as error:
+        console.say("tables", "error", str(error), language)
+        return 2
+    except duckdb.OutOfMemoryException:
+        console.say("tables", "error", console.out_of_memory("tables", duck.resources_from(args), language), language)
+        return 2
     for name, count in counts.items():
         print(f"{name}: {count} rows for {len(reports)} reports -> {args.out_dir}", file=sys.stderr)
     return 0

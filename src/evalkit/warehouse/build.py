@@ -44,6 +44,7 @@ DELIVERY_CHANGES_COLUMNS = (
     ("changed_rows", "BIGINT"),
     ("unchanged_rows", "BIGINT"),
     ("courses_closed", "BIGINT"),
+    ("courses_reopened", "BIGINT"),
 )
 
 MANIFEST = "build_manifest"
@@ -106,6 +107,15 @@ def _names(table: contract.Table) -> str:
     return ", ".join(c for c, _ in contract.warehouse_columns(table))
 
 
+def _reopened(earlier: str, later: str) -> str:
+    """A course version that takes the course back: its end date removed, or its start or end date earlier than
+    in the version it replaces (as a rule an older file delivered again); the prefixes name the two versions."""
+    return (
+        f"({earlier}end_date IS NOT NULL AND {later}end_date IS NULL OR {later}start_date < {earlier}start_date "
+        f"OR {later}end_date < {earlier}end_date)"
+    )
+
+
 # The tables' rows in delivery order: reproducible files, and a municipality's rows close together.
 ROW_ORDER = "ORDER BY kommunekode, quarter, source_file, source_line"
 
@@ -124,6 +134,7 @@ def _resolve_all(con: duckdb.DuckDBPyConnection, table: contract.Table, quarter_
         SELECT *, hash({_content(table)}) AS content_hash,
                lag(hash({_content(table)})) OVER versions AS previous_hash,
                {"lag(end_date) OVER versions" if courses else "NULL::DATE"} AS previous_end_date,
+               {"lag(start_date) OVER versions" if courses else "NULL::DATE"} AS previous_start_date,
                lead(quarter) OVER versions IS NULL AS newest,
                max(quarter) OVER (PARTITION BY {key}) AS newest_quarter
         FROM ({_typed(contract.warehouse_columns(table), _parquet(quarter_dirs, name))})
@@ -139,6 +150,7 @@ def _resolve_all(con: duckdb.DuckDBPyConnection, table: contract.Table, quarter_
         if courses
         else "0"
     )
+    reopened = f"count(*) FILTER (WHERE previous_hash IS NOT NULL AND {_reopened('previous_', '')})" if courses else "0"
     con.execute(
         f"""
         INSERT INTO delivery_changes
@@ -146,7 +158,7 @@ def _resolve_all(con: duckdb.DuckDBPyConnection, table: contract.Table, quarter_
                count(*) FILTER (WHERE previous_hash IS NULL),
                count(*) FILTER (WHERE previous_hash <> content_hash),
                count(*) FILTER (WHERE previous_hash = content_hash),
-               {closed}
+               {closed}, {reopened}
         FROM versions GROUP BY quarter, kommunekode
         """
     )
@@ -169,6 +181,8 @@ def _apply_quarter(con: duckdb.DuckDBPyConnection, table: contract.Table, quarte
         if name == "courses"
         else "0"
     )
+    courses = name == "courses"
+    reopened = f"count(*) FILTER (WHERE t.quarter IS NOT NULL AND {_reopened('t.', 'i.')})" if courses else "0"
     con.execute(
         f"""
         INSERT INTO delivery_changes
@@ -176,7 +190,7 @@ def _apply_quarter(con: duckdb.DuckDBPyConnection, table: contract.Table, quarte
                count(*) FILTER (WHERE t.quarter IS NULL),
                count(*) FILTER (WHERE t.content_hash <> i.content_hash),
                count(*) FILTER (WHERE t.content_hash = i.content_hash),
-               {closed}
+               {closed}, {reopened}
         FROM incoming AS i LEFT JOIN replaced AS t ON {same_key}
         GROUP BY i.quarter, i.kommunekode
         """
@@ -207,6 +221,7 @@ replaced AS (
 SELECT d.quarter, d.kommunekode, d.table_name, d.files, d.rows_delivered, d.rows_loaded, d.rows_quarantined,
        coalesce(c.new_rows, 0) AS new_rows, coalesce(c.changed_rows, 0) AS changed_rows,
        coalesce(c.unchanged_rows, 0) AS unchanged_rows, coalesce(c.courses_closed, 0) AS courses_closed,
+       coalesce(c.courses_reopened, 0) AS courses_reopened,
        coalesce(r.replaced_by_newer_quarter, 0) AS replaced_by_newer_quarter
 FROM delivered d
 LEFT JOIN delivery_changes c USING (quarter, kommunekode, table_name)

@@ -7,11 +7,13 @@ SQL, whether a municipality's quarter arrived whole and what it changed.
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from evalkit.contract import TABLES
+from evalkit import console
+from evalkit.contract import INGEST_LOG, TABLES
 from evalkit.ingest.messages import column_label, example_line
 
 TEXT = {
@@ -20,10 +22,12 @@ TEXT = {
         "intro": "Hver række i de leverede filer er enten indlæst eller sat i karantæne med en årsag; "
         "tallene nedenfor summerer derfor: leveret = indlæst + karantæne. «Ny», «ændret» og «uændret» "
         "sammenligner med samme nøgles seneste version fra et tidligere kvartal; «erstattet senere» tæller "
-        "rækker, som et nyere kvartal har leveret igen (den nyeste version tæller).",
+        "rækker, som et nyere kvartal har leveret igen (den nyeste version tæller). «Genåbnede forløb» tæller forløb, "
+        "som leverancen tager tilbage i forhold til en tidligere: slutdatoen fjernet, eller start- eller slutdatoen "
+        "rykket tidligere; som regel er en ældre fil leveret igen.",
         "municipality": "## Kommune {kommunekode}",
         "header": "| tabel | filer | leveret | indlæst | karantæne | ny | ændret | uændret | forløb afsluttet "
-        "| erstattet senere |",
+        "| genåbnede forløb | erstattet senere |",
         "quarantine": "### Karantæne efter årsag",
         "quarantine_header": "| tabel | kolonne | årsag | rækker | første linjer |",
         "no_quarantine": "Ingen rækker i karantæne.",
@@ -35,10 +39,12 @@ TEXT = {
         "intro": "Every row of the delivered files is either loaded or quarantined with a reason, so the counts "
         "below add up: delivered = loaded + quarantined. New, changed and unchanged compare with the same key's "
         "latest version from an earlier quarter; replaced later counts rows a newer quarter delivered again "
-        "(the newest version counts).",
+        "(the newest version counts). Courses re-opened counts courses the delivery takes back compared with an "
+        "earlier one: the end date removed, or the start or end date moved earlier; as a rule an older file "
+        "delivered again.",
         "municipality": "## Municipality {kommunekode}",
         "header": "| table | files | delivered | loaded | quarantined | new | changed | unchanged | courses ended "
-        "| replaced later |",
+        "| courses re-opened | replaced later |",
         "quarantine": "### Quarantine by reason",
         "quarantine_header": "| table | column | reason | rows | first lines |",
         "no_quarantine": "No rows quarantined.",
@@ -55,6 +61,7 @@ COUNTS = (
     "changed_rows",
     "unchanged_rows",
     "courses_closed",
+    "courses_reopened",
     "replaced_by_newer_quarter",
 )
 
@@ -106,6 +113,58 @@ def render_quarter(con: duckdb.DuckDBPyConnection, quarter: str, language: str =
             lines.append(f"| {label} | {column} | {_cell(why)} | {count} | {_cell(shown)} |")
         lines.append("")
     return "\n".join(lines)
+
+
+REOPENED = {
+    "en": "{file} takes back {n} of municipality {kommunekode}'s courses that an earlier quarter's delivery had "
+    "further on (an end date removed, or a start or end date moved earlier), and the newest quarter counts. Is it "
+    "an older file delivered again? Then ask the municipality for its current file and put that in its place, or "
+    "remove the file if the municipality has nothing new. (Column «courses re-opened» of the data-quality report "
+    "of {quarter}.)",
+    "da": "{file} tager {n} af kommune {kommunekode}s forløb tilbage, som et tidligere kvartals leverance var "
+    "længere med (en slutdato fjernet, eller en start- eller slutdato rykket tidligere), og det nyeste kvartal "
+    "tæller. Er det en ældre fil, der er leveret igen? Så bed kommunen om dens aktuelle fil og læg den i stedet, "
+    "eller fjern filen, hvis kommunen ikke har noget nyt. (Kolonnen «genåbnede forløb» i datakvalitetsrapporten "
+    "for {quarter}.)",
+}
+
+
+@dataclass(frozen=True)
+class Reopened:
+    """A delivered courses file that takes courses back (data_quality.courses_reopened)."""
+
+    file: str
+    quarter: str
+    kommunekode: str
+    n: int
+
+    def message(self, language: str = "da") -> str:
+        return REOPENED["da" if language == "da" else "en"].format(**vars(self))
+
+
+class ReopenedCourses(Exception):
+    """Deliveries that re-open courses, under strict_deliveries: the run stops."""
+
+    def __init__(self, deliveries: list[Reopened]):
+        self.deliveries = deliveries
+        super().__init__(self.message("en"))
+
+    def message(self, language: str = "da") -> str:
+        return "\n".join([*(d.message(language) for d in self.deliveries), console.strict_note(language)])
+
+
+def reopened_courses(db: Path) -> list[Reopened]:
+    """Every delivered courses file of the warehouse that re-opens courses, oldest quarter first."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            f"""SELECT l.source_file, d.quarter, d.kommunekode, d.courses_reopened
+                FROM data_quality d JOIN {INGEST_LOG} l USING (quarter, kommunekode, table_name)
+                WHERE d.courses_reopened > 0 ORDER BY d.quarter, d.kommunekode"""
+        ).fetchall()
+    finally:
+        con.close()
+    return [Reopened(*row) for row in rows]
 
 
 def write_reports(db: Path, quarters: list[str], out_dir: Path, language: str = "da") -> list[Path]:
