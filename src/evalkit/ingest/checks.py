@@ -56,12 +56,13 @@ CREATE OR REPLACE TEMP MACRO is_cpr(v) AS cpr_birth(v) IS NOT NULL;
 CREATE OR REPLACE TEMP MACRO whole_years(born, on_day) AS year(on_day) - year(born)
     - CASE WHEN month(on_day) * 100 + day(on_day) < month(born) * 100 + day(born) THEN 1 ELSE 0 END;
 -- Anywhere in a cell (`K-<cpr>`, `<cpr>_1`, a note, a number): a CPR-shaped run with a real date.
-CREATE OR REPLACE TEMP MACRO holds_cpr(v) AS length(v) >= 10 AND regexp_matches(v, '"""
+-- (A CASE, not an AND, so that the rest is computed only for the few cells with a CPR-shaped run.)
+CREATE OR REPLACE TEMP MACRO holds_cpr(v) AS CASE WHEN length(v) >= 10 AND regexp_matches(v, '"""
     + CPR_PATTERN
     + r"""')
-    AND list_bool_or(list_transform(regexp_extract_all(v, '"""
+    THEN list_bool_or(list_transform(regexp_extract_all(v, '"""
     + CPR_PATTERN
-    + r"""'), lambda x: is_cpr(x)));
+    + r"""'), lambda x: is_cpr(x))) ELSE false END;
 -- Without a '-' only the last format can match (the others' '-' is literal): most dates skip two attempts.
 CREATE OR REPLACE TEMP MACRO parse_date(v) AS CAST(CASE WHEN contains(v, '-') THEN COALESCE(
     try_strptime(v, '%Y-%m-%d'), try_strptime(v, '%d-%m-%Y'), try_strptime(v, '%d.%m.%Y'))
@@ -80,6 +81,12 @@ MIN_BIRTH_YEAR = 1880
 
 def _cell(name: str) -> str:
     return f"cell_{name}"
+
+
+def _digits(name: str) -> str:
+    """Column of `parsed`: a citizen cell's digits where it holds nothing but digits and what is typed between
+    them, else NULL."""
+    return f"digits_{name}"
 
 
 def _cpr_birth(name: str) -> str:
@@ -110,8 +117,11 @@ def _citizen_digits(v: str) -> str:
 
 
 def _thousands_shape(v: str) -> str:
-    """Whether a cell reads as a whole number with dots grouping thousands, or as a decimal point."""
-    return f"(contains({v}, '.') AND regexp_full_match({v}, '-?[0-9]{{1,3}}(\\.[0-9]{{3}})+'))"
+    """Whether a cell reads as a whole number with dots grouping thousands, or as a decimal point (a CASE, so that
+    only cells with a dot are matched against the pattern)."""
+    return (
+        f"(CASE WHEN contains({v}, '.') THEN regexp_full_match({v}, '-?[0-9]{{1,3}}(\\.[0-9]{{3}})+') ELSE false END)"
+    )
 
 
 def decimal_evidence_select(table: Table, source: str) -> str | None:
@@ -137,7 +147,7 @@ def _parsed(column: Column) -> str:
         return v
     if column.kind == CITIZEN:
         # The text that is hashed: a CPR number as its ten digits, an already pseudonymised key as delivered.
-        return f"coalesce({_citizen_digits(v)}, {v})"
+        return f"coalesce({_digits(column.name)}, {v})"
     if column.kind == CODE:
         # most cells hold a code exactly, and a code is its own normal form (lower case, no '§', space or '-')
         codes = ", ".join(f"'{c}'" for c in column.codes)
@@ -201,7 +211,7 @@ def _column_problems(column: Column) -> list[Check]:
         problems.append(
             Check(
                 column,
-                f"{_citizen_digits(v)} IS NOT NULL AND {_cpr_birth(column.name)} IS NULL",
+                f"{_digits(column.name)} IS NOT NULL AND {_cpr_birth(column.name)} IS NULL",
                 "not_cpr",
             )
         )
@@ -277,13 +287,11 @@ def _parsed_rows(table: Table, present: set[str], source: str) -> str:
         else f"NULL::VARCHAR AS {_cell(c.name)}"
         for c in table.columns
     ]
+    citizens = [c.name for c in table.columns if c.kind == CITIZEN]
+    # computed once per row, for the parsed value, the CPR check and the birth year
+    digits = "".join(f", {_citizen_digits(_cell(name))} AS {_digits(name)}" for name in citizens)
     parsed = [f"{_parsed(c)} AS {c.name}" for c in table.columns]
-    # computed once per row, for both the CPR check and the birth year
-    parsed += [
-        f"cpr_birth({_citizen_digits(_cell(c.name))}) AS {_cpr_birth(c.name)}"
-        for c in table.columns
-        if c.kind == CITIZEN
-    ]
+    parsed += [f"{_digits(name)}, cpr_birth({_digits(name)}) AS {_cpr_birth(name)}" for name in citizens]
     evidence = ""
     if any(c.kind == DECIMAL for c in table.columns):
         cells += ["decimal_comma", "decimal_point"]
@@ -291,7 +299,7 @@ def _parsed_rows(table: Table, present: set[str], source: str) -> str:
     return f"""
         WITH cells AS (SELECT file_no, line, {", ".join(cells)} FROM {source}{evidence}),
         parsed AS (SELECT file_no, line, {", ".join(_cell(c.name) for c in table.columns)}, {", ".join(parsed)}
-                   FROM cells)
+                   FROM (SELECT *{digits} FROM cells))
     """
 
 
@@ -312,7 +320,14 @@ def typed_select(table: Table, present: set[str], source: str) -> str:
     """
     citizen = next((c for c in table.columns if c.kind == CITIZEN), None)
     birth = f"year({_cpr_birth(citizen.name)})" if citizen else "NULL"
-    failed = " OR ".join(check.failed() for check in checks(table))
+    every = checks(table)
+    failed = [check.failed() for check in every if check.code != "holds_cpr"]
+    # One scan for a CPR-shaped run in all the row's cells that may hold one: no run crosses the space between two
+    # cells, so the row holds one exactly when one of its cells does (problems_select names the cell).
+    scanned = [_cell(check.column.name) for check in every if check.code == "holds_cpr"]
+    if scanned:
+        failed.append(f"holds_cpr(concat_ws(' ', {', '.join(scanned)}))")
+    failed = " OR ".join(failed)
     return f"""
         {_parsed_rows(table, present, source)}
         SELECT file_no, line, {", ".join(c.name for c in table.columns)}, {birth} AS cpr_birth_year,
