@@ -118,26 +118,28 @@ def _line_as_utf8(line: bytes) -> bytes:
 
 
 def _lines_as_utf8(path: Path, _: frozenset[int]) -> Iterator[bytes]:
-    """The file as UTF-8 with `\n` line endings: each line kept where it is UTF-8 and decoded as Windows-1252
-    where it is not (one line pasted from another program must not turn `§` into `Â§` in all the others), and
-    `\r\n` and a lone `\r` ended as `\n` (DuckDB reads one kind of line ending per file)."""
-    rest = b""
+    """The file as UTF-8 with one kind of line ending: each line kept where it is UTF-8 and decoded as Windows-1252
+    where it is not (one line pasted from another program must not turn `§` into `Â§` in all the others), and, in
+    a file that ends its lines in more than one way, `\r\n` and a lone `\r` ended as `\n` (DuckDB reads one kind
+    of line ending per file)."""
+    mixed, rest = mixed_line_endings(path), b""
     with open(path, "rb") as raw:
         while chunk := raw.read(_CHUNK):
             chunk = rest + chunk
             # a chunk ending in `\r` may be half of a `\r\n`: keep it for the next
             cut = chunk.rfind(b"\n") + 1 if not chunk.endswith(b"\r") else len(chunk) - 1
             chunk, rest = chunk[:cut], chunk[cut:]
-            yield _normalised(chunk)
-    yield _normalised(rest)
+            yield _normalised(chunk, mixed)
+    yield _normalised(rest, mixed)
 
 
 # A two-byte UTF-8 sequence (Danish letters, `§`, `é`); Windows-1252 text almost never has one.
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]")
 
 
-def _normalised(chunk: bytes) -> bytes:
-    chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+def _normalised(chunk: bytes, mixed: bool) -> bytes:
+    if mixed:
+        chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     try:
         chunk.decode(UTF8)
         return chunk
