@@ -21,10 +21,10 @@ _NEWLINE, _RETURN, _QUOTE = 10, 13, 34
 
 @dataclass(frozen=True)
 class Lines:
-    """Where the records of a file lie, record 0 being the header: `spans` maps each record that spans lines to its
-    number of further lines (few records do); `empty` and `blank` list, in order, the records that are an empty line
-    (the CSV reader skips them) and those holding nothing but separators and spaces (counted as blank, not as a
-    row; the empty ones among them)."""
+    """Where the records of a file lie, record 0 being the header, on line `start`: `spans` maps each record that
+    spans lines to its number of further lines (few records do); `empty` and `blank` list, in order, the records
+    that are an empty line (the CSV reader skips them) and those holding nothing but separators and spaces
+    (counted as blank, not as a row; the empty ones among them)."""
 
     physical: int
     records: int
@@ -32,6 +32,7 @@ class Lines:
     empty: list[int]
     blank: list[int]
     open_quote: int | None  # the line where a quote opens a cell that is never closed
+    start: int = 1
 
     def __post_init__(self) -> None:
         spanning = sorted(self.spans)
@@ -41,7 +42,13 @@ class Lines:
     def first(self, record: int) -> int:
         """The physical line (1-based) that record starts on."""
         before = bisect_left(self._spanning, record)
-        return record + 1 + (self._further[before - 1] if before else 0)
+        return record + self.start + (self._further[before - 1] if before else 0)
+
+    def as_sheet_rows(self, header_row: int) -> Lines:
+        """The records of a workbook sheet written as CSV from its header row on, one record per sheet row, as
+        lines numbered by sheet row: a line break inside a cell is no row of the sheet, and the rows above the
+        header are lines too."""
+        return Lines(header_row - 1 + self.records, self.records, {}, self.empty, self.blank, None, header_row)
 
     @property
     def in_cells(self) -> int:

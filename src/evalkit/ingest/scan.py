@@ -15,6 +15,7 @@ from ..duck import sql_literal
 from .delivery import Delivery, scrub
 from .dialect import WINDOWS_1252, XLSX, FileProblem, Header, read_header, surely_not_utf8, utf8_sources
 from .lines import count_lines
+from .messages import Columns
 
 
 def _column_map(delivery: Delivery, names: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -35,11 +36,8 @@ def _column_map(delivery: Delivery, names: tuple[str, ...]) -> tuple[list[str], 
         positions.append(canonical)
     missing = [c for c in delivery.table.header_required if c not in seen]
     if missing:
-        aliases = "; ".join(
-            f"{c} (or {', '.join(delivery.table.column(c).aliases)})" if delivery.table.column(c).aliases else c
-            for c in missing
-        )
-        raise FileProblem(delivery.display, "missing_columns", columns=aliases, table=delivery.table.name)
+        columns = Columns.of(delivery.table, missing)
+        raise FileProblem(delivery.display, "missing_columns", columns=columns, table=delivery.table.name)
     return positions, ignored
 
 
@@ -116,10 +114,13 @@ class _Numbered:
     lines_in_cells: int
 
 
-def _number(data: bytes, delimiter: str, scanned: _Scanned, display: str) -> _Numbered:
+def _number(data: bytes, header: Header, scanned: _Scanned, display: str) -> _Numbered:
     """Match the scan's records of one file, in order, to the records the line count found, and refuse the
-    file where a quoted cell swallowed lines or the two do not agree."""
-    lines = count_lines(data, delimiter)
+    file where a quoted cell swallowed lines or the two do not agree. A workbook's sheet, converted to CSV from
+    its header row on, is numbered by sheet row."""
+    lines = count_lines(data, header.delimiter)
+    if header.encoding == XLSX:
+        lines = lines.as_sheet_rows(header.line)
     if lines.open_quote is not None:
         raise FileProblem(display, "unclosed_quote", line=lines.open_quote, end=lines.physical)
     # unit u is record u + 1 (the header is record 0); DuckDB numbers it u + 2 among the file's records and empty
@@ -267,7 +268,7 @@ class Read:
     file_no: int
     delivery: Delivery
     encoding: str
-    delimiter: str
+    header: Header
     lines: _Numbered
     ignored: list[str]
 
@@ -299,11 +300,11 @@ class _Layout:
         return frozenset(index for index, name in enumerate(self.positions) if name in citizens)
 
     def read(self, encoding: str, lines: _Numbered) -> Read:
-        return Read(self.file_no, self.delivery, encoding, self.header.delimiter, lines, self.ignored)
+        return Read(self.file_no, self.delivery, encoding, self.header, lines, self.ignored)
 
 
 def _layout(delivery: Delivery, file_no: int) -> _Layout:
-    header = read_header(delivery.path, delivery.display)
+    header = read_header(delivery.path, delivery.display, delivery.table)
     positions, ignored = _column_map(delivery, header.names)
     return _Layout(file_no, delivery, header, positions, ignored)
 
@@ -325,7 +326,7 @@ def _read_scan(
     accounted for. Raises _Unreadable when DuckDB cannot read one of the files."""
     first, name = group[0][0], batch.next_name()
     width = len(first.positions)
-    files = [(layout.delivery.path, encoding, layout.citizen_positions) for layout, encoding in group]
+    files = [(layout.delivery.path, encoding, layout.header, layout.citizen_positions) for layout, encoding in group]
     with utf8_sources(files, batch.scratch) as (paths, copies):
         sources = dict(zip(paths, group, strict=True))
         try:
@@ -340,9 +341,7 @@ def _read_scan(
             continue
         data = b"".join(copies[index]) if index in copies else layout.delivery.path.read_bytes()
         try:
-            numbered[source] = _number(
-                data, layout.header.delimiter, scanned.get(source, _Scanned()), layout.delivery.display
-            )
+            numbered[source] = _number(data, layout.header, scanned.get(source, _Scanned()), layout.delivery.display)
         except FileProblem as problem:
             problems.append(problem)
             continue
