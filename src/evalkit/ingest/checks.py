@@ -124,20 +124,41 @@ def _thousands_shape(v: str) -> str:
     )
 
 
-def decimal_evidence_select(table: Table, source: str) -> str | None:
-    """SELECT file_no, decimal_comma, decimal_point: whether any decimal cell of the file has a comma, or a dot
-    that cannot group thousands. None for a table without decimal columns."""
+def _decimal_evidence(table: Table) -> list[str]:
+    """Per row, over its decimal cells: whether one has a comma, whether one has a dot that cannot group thousands,
+    and whether one reads as `125.000` (which the file's other numbers must decide). Empty for a table without
+    decimal columns."""
     decimals = [_cell(c.name) for c in table.columns if c.kind == DECIMAL]
     if not decimals:
-        return None
-    cells = ", ".join(f"trim({c.name}) AS {_cell(c.name)}" for c in table.columns if c.kind == DECIMAL)
+        return []
     comma = " OR ".join(f"contains({c}, ',')" for c in decimals)
     point = " OR ".join(
         f"(contains({c}, '.') AND NOT contains({c}, ',') AND NOT {_thousands_shape(c)})" for c in decimals
     )
-    return f"""SELECT file_no, coalesce(bool_or({comma}), false) AS decimal_comma,
-                      coalesce(bool_or({point}), false) AS decimal_point
-               FROM (SELECT file_no, {cells} FROM {source}) GROUP BY file_no"""
+    thousands = " OR ".join(_thousands_shape(c) for c in decimals)
+    return [f"{comma} AS row_comma", f"{point} AS row_point", f"{thousands} AS row_thousands"]
+
+
+# Read by `typed_select` and `problems_select` for a table with decimal columns; filled by decimal_evidence_select.
+DECIMAL_EVIDENCE = (
+    "CREATE OR REPLACE TEMP TABLE decimal_evidence (file_no INTEGER, decimal_comma BOOLEAN, decimal_point BOOLEAN)"
+)
+
+
+def decimal_evidence_select(table: Table) -> str | None:
+    """SELECT file_no, decimal_comma, decimal_point over `typed`, for the files where a `125.000` is decided by the
+    file's other decimal cells: some have a comma and none a dot that cannot group thousands (Danish thousands), or
+    the other way round (a decimal point). None for a table without decimal columns.
+
+    `typed` is first computed without this evidence, which leaves every `125.000` ambiguous: only the rows of
+    these few files need computing again, instead of a pass over every file for the evidence first."""
+    if not _decimal_evidence(table):
+        return None
+    return """SELECT file_no, coalesce(bool_or(row_comma), false) AS decimal_comma,
+                     coalesce(bool_or(row_point), false) AS decimal_point
+              FROM typed GROUP BY file_no
+              HAVING bool_or(row_thousands)
+                 AND coalesce(bool_or(row_comma), false) <> coalesce(bool_or(row_point), false)"""
 
 
 def _parsed(column: Column) -> str:
@@ -312,8 +333,8 @@ def checks(table: Table) -> list[Check]:
 
 
 def typed_select(table: Table, present: set[str], source: str) -> str:
-    """SELECT over `source` per row: file_no, line, parsed columns, `cpr_birth_year`, the derived columns and `valid`
-    (no check failed).
+    """SELECT over `source` per row: file_no, line, parsed columns, `cpr_birth_year`, the derived columns, `valid`
+    (no check failed) and, for a table with decimal columns, the row's evidence of how the file writes numbers.
 
     Only a flag is computed for every row; the problems themselves are listed by `problems_select` for the few
     rows that have any, which keeps validation close to the speed of the scan.
@@ -332,6 +353,7 @@ def typed_select(table: Table, present: set[str], source: str) -> str:
         {_parsed_rows(table, present, source)}
         SELECT file_no, line, {", ".join(c.name for c in table.columns)}, {birth} AS cpr_birth_year,
                {"".join(f"{DERIVED[d]} AS {d}, " for d, _ in table.derived)}NOT ({failed}) AS valid
+               {"".join(f", {evidence}" for evidence in _decimal_evidence(table))}
         FROM parsed
     """
 

@@ -9,7 +9,13 @@ import duckdb
 
 from ..contract import CITIZEN, INGEST_LOG, QUARANTINE, TABLES, AccountingError, Table
 from ..duck import sql_literal
-from .checks import decimal_evidence_select, duplicate_problems_sql, problems_select, typed_select
+from .checks import (
+    DECIMAL_EVIDENCE,
+    decimal_evidence_select,
+    duplicate_problems_sql,
+    problems_select,
+    typed_select,
+)
 from .delivery import Delivery, scrub
 from .dialect import FileProblem
 from .messages import sql_reason
@@ -91,10 +97,14 @@ def _validate_batch(session: Session, table: Table, batch: list[Read]) -> dict[i
     )
     # Absent columns are NULL in the batch's raw table, exactly as an empty cell of a present one.
     every = {c.name for c in table.columns}
-    evidence = decimal_evidence_select(table, batch_raw(table))
+    evidence = decimal_evidence_select(table)
     if evidence:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE decimal_evidence AS {evidence}")
+        con.execute(DECIMAL_EVIDENCE)
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_select(table, every, batch_raw(table))}")
+    if evidence and con.execute(f"INSERT INTO decimal_evidence {evidence}").fetchone()[0]:
+        decided = f"(SELECT * FROM {batch_raw(table)} SEMI JOIN decimal_evidence USING (file_no))"
+        con.execute("DELETE FROM typed WHERE file_no IN (SELECT file_no FROM decimal_evidence)")
+        con.execute(f"INSERT INTO typed {typed_select(table, every, decided)}")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE file_problems AS
             SELECT * FROM ({problems_select(table, every, batch_raw(table))})
