@@ -89,6 +89,11 @@ def _digits(name: str) -> str:
     return f"digits_{name}"
 
 
+def _thousands(name: str) -> str:
+    """Column of `parsed`: whether a decimal cell reads as `125.000` (see _thousands_shape)."""
+    return f"thousands_{name}"
+
+
 def _cpr_birth(name: str) -> str:
     """Column of `parsed`: the birth date in a citizen cell holding a valid CPR number, else NULL."""
     return f"cpr_birth_{name}"
@@ -128,14 +133,14 @@ def _decimal_evidence(table: Table) -> list[str]:
     """Per row, over its decimal cells: whether one has a comma, whether one has a dot that cannot group thousands,
     and whether one reads as `125.000` (which the file's other numbers must decide). Empty for a table without
     decimal columns."""
-    decimals = [_cell(c.name) for c in table.columns if c.kind == DECIMAL]
+    decimals = [c.name for c in table.columns if c.kind == DECIMAL]
     if not decimals:
         return []
-    comma = " OR ".join(f"contains({c}, ',')" for c in decimals)
+    comma = " OR ".join(f"contains({_cell(c)}, ',')" for c in decimals)
     point = " OR ".join(
-        f"(contains({c}, '.') AND NOT contains({c}, ',') AND NOT {_thousands_shape(c)})" for c in decimals
+        f"(contains({_cell(c)}, '.') AND NOT contains({_cell(c)}, ',') AND NOT {_thousands(c)})" for c in decimals
     )
-    thousands = " OR ".join(_thousands_shape(c) for c in decimals)
+    thousands = " OR ".join(_thousands(c) for c in decimals)
     return [f"{comma} AS row_comma", f"{point} AS row_point", f"{thousands} AS row_thousands"]
 
 
@@ -186,7 +191,7 @@ def _parsed(column: Column) -> str:
         # `125.000`: thousands where the file writes decimal commas, a decimal point where it writes points,
         # else NULL (ambiguous)
         return (
-            f"CASE WHEN {_thousands_shape(v)} THEN CASE WHEN decimal_comma AND NOT decimal_point "
+            f"CASE WHEN {_thousands(column.name)} THEN CASE WHEN decimal_comma AND NOT decimal_point "
             f"THEN TRY_CAST(replace({v}, '.', '') AS DOUBLE) WHEN decimal_point AND NOT decimal_comma "
             f"THEN parse_decimal({v}) END ELSE parse_decimal({v}) END"
         )
@@ -262,8 +267,8 @@ def _column_problems(column: Column) -> list[Check]:
         code = "not_decimal" if column.kind == DECIMAL else "not_integer"
         unreadable = f"{v} IS NOT NULL AND ({p} IS NULL OR NOT isfinite({p}))"
         if column.kind == DECIMAL:
-            problems.append(Check(column, f"{_thousands_shape(v)} AND {p} IS NULL", "ambiguous_number"))
-            unreadable += f" AND NOT {_thousands_shape(v)}"
+            problems.append(Check(column, f"{_thousands(p)} AND {p} IS NULL", "ambiguous_number"))
+            unreadable += f" AND NOT {_thousands(p)}"
         problems.append(Check(column, unreadable, code))
         problems.append(Check(column, f"{p} < 0", "negative"))
         if column.maximum is not None:
@@ -309,10 +314,13 @@ def _parsed_rows(table: Table, present: set[str], source: str) -> str:
         for c in table.columns
     ]
     citizens = [c.name for c in table.columns if c.kind == CITIZEN]
-    # computed once per row, for the parsed value, the CPR check and the birth year
-    digits = "".join(f", {_citizen_digits(_cell(name))} AS {_digits(name)}" for name in citizens)
+    decimals = [c.name for c in table.columns if c.kind == DECIMAL]
+    # computed once per row, for the parsed value and the checks (and a citizen's birth year)
+    facts = "".join(f", {_citizen_digits(_cell(name))} AS {_digits(name)}" for name in citizens)
+    facts += "".join(f", {_thousands_shape(_cell(name))} AS {_thousands(name)}" for name in decimals)
     parsed = [f"{_parsed(c)} AS {c.name}" for c in table.columns]
     parsed += [f"{_digits(name)}, cpr_birth({_digits(name)}) AS {_cpr_birth(name)}" for name in citizens]
+    parsed += [_thousands(name) for name in decimals]
     evidence = ""
     if any(c.kind == DECIMAL for c in table.columns):
         cells += ["decimal_comma", "decimal_point"]
@@ -320,7 +328,7 @@ def _parsed_rows(table: Table, present: set[str], source: str) -> str:
     return f"""
         WITH cells AS (SELECT file_no, line, {", ".join(cells)} FROM {source}{evidence}),
         parsed AS (SELECT file_no, line, {", ".join(_cell(c.name) for c in table.columns)}, {", ".join(parsed)}
-                   FROM (SELECT *{digits} FROM cells))
+                   FROM (SELECT *{facts} FROM cells))
     """
 
 
