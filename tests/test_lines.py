@@ -100,5 +100,7 @@ def test_the_warehouse_refuses_a_log_whose_lines_do_not_add_up(tmp_path):
 )
 def test_the_line_count_finds_records_apart_from_the_parser(data, first, last, blank):
     lines = count_lines(data, ";")
-    assert (lines.first.tolist(), lines.last.tolist(), lines.blank.tolist()) == (first, last, blank)
+    starts = [lines.first(record) for record in range(lines.records)]
+    ends = [lines.first(record) + lines.spans.get(record, 0) for record in range(lines.records)]
+    assert (starts, ends, [record in lines.blank for record in range(lines.records)]) == (first, last, blank)
     assert lines.open_quote is None and lines.physical == last[-1]

@@ -64,7 +64,7 @@ def build_warehouse(
         _create(con, "ingest_log", dict(contract.INGEST_LOG_COLUMNS))
         for (kommunekode, table), rows in sorted(log.items()):
             con.execute(
-                "INSERT INTO ingest_log VALUES (?, ?, ?, ?, 'utf-8', ';', ?, ?, 0, NULL, ?, 0, 0)",
+                "INSERT INTO ingest_log VALUES (?, ?, ?, ?, 'utf-8', ';', ?, ?, 0, NULL, ?, 0, 0, NULL, 1, '')",
                 [QUARTER, f"{QUARTER}/{kommunekode}_{table}.csv", kommunekode, table, rows, rows, rows + 1],
             )
         _create(con, "quarantine", dict(contract.QUARANTINE_COLUMNS))

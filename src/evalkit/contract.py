@@ -243,6 +243,9 @@ INGEST_LOG_COLUMNS = (
     ("lines", "BIGINT"),
     ("lines_blank", "BIGINT"),
     ("lines_in_cells", "BIGINT"),
+    ("sheet", "VARCHAR"),  # the sheet of a workbook that was read; NULL for a CSV file
+    ("header_line", "BIGINT"),  # the line (sheet row) of the header: the lines above it are a workbook's titles
+    ("sheets_not_read", "VARCHAR"),  # the workbook's other sheets
 )
 
 QUARANTINE_COLUMNS = (

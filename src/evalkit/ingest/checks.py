@@ -56,12 +56,13 @@ CREATE OR REPLACE TEMP MACRO is_cpr(v) AS cpr_birth(v) IS NOT NULL;
 CREATE OR REPLACE TEMP MACRO whole_years(born, on_day) AS year(on_day) - year(born)
     - CASE WHEN month(on_day) * 100 + day(on_day) < month(born) * 100 + day(born) THEN 1 ELSE 0 END;
 -- Anywhere in a cell (`K-<cpr>`, `<cpr>_1`, a note, a number): a CPR-shaped run with a real date.
-CREATE OR REPLACE TEMP MACRO holds_cpr(v) AS length(v) >= 10 AND regexp_matches(v, '"""
+-- (A CASE, not an AND, so that the rest is computed only for the few cells with a CPR-shaped run.)
+CREATE OR REPLACE TEMP MACRO holds_cpr(v) AS CASE WHEN length(v) >= 10 AND regexp_matches(v, '"""
     + CPR_PATTERN
     + r"""')
-    AND list_bool_or(list_transform(regexp_extract_all(v, '"""
+    THEN list_bool_or(list_transform(regexp_extract_all(v, '"""
     + CPR_PATTERN
-    + r"""'), lambda x: is_cpr(x)));
+    + r"""'), lambda x: is_cpr(x))) ELSE false END;
 -- Without a '-' only the last format can match (the others' '-' is literal): most dates skip two attempts.
 CREATE OR REPLACE TEMP MACRO parse_date(v) AS CAST(CASE WHEN contains(v, '-') THEN COALESCE(
     try_strptime(v, '%Y-%m-%d'), try_strptime(v, '%d-%m-%Y'), try_strptime(v, '%d.%m.%Y'))
@@ -80,6 +81,17 @@ MIN_BIRTH_YEAR = 1880
 
 def _cell(name: str) -> str:
     return f"cell_{name}"
+
+
+def _digits(name: str) -> str:
+    """Column of `parsed`: a citizen cell's digits where it holds nothing but digits and what is typed between
+    them, else NULL."""
+    return f"digits_{name}"
+
+
+def _thousands(name: str) -> str:
+    """Column of `parsed`: whether a decimal cell reads as `125.000` (see _thousands_shape)."""
+    return f"thousands_{name}"
 
 
 def _cpr_birth(name: str) -> str:
@@ -110,24 +122,48 @@ def _citizen_digits(v: str) -> str:
 
 
 def _thousands_shape(v: str) -> str:
-    """Whether a cell reads as a whole number with dots grouping thousands, or as a decimal point."""
-    return f"(contains({v}, '.') AND regexp_full_match({v}, '-?[0-9]{{1,3}}(\\.[0-9]{{3}})+'))"
-
-
-def decimal_evidence_select(table: Table, source: str) -> str | None:
-    """SELECT file_no, decimal_comma, decimal_point: whether any decimal cell of the file has a comma, or a dot
-    that cannot group thousands. None for a table without decimal columns."""
-    decimals = [_cell(c.name) for c in table.columns if c.kind == DECIMAL]
-    if not decimals:
-        return None
-    cells = ", ".join(f"trim({c.name}) AS {_cell(c.name)}" for c in table.columns if c.kind == DECIMAL)
-    comma = " OR ".join(f"contains({c}, ',')" for c in decimals)
-    point = " OR ".join(
-        f"(contains({c}, '.') AND NOT contains({c}, ',') AND NOT {_thousands_shape(c)})" for c in decimals
+    """Whether a cell reads as a whole number with dots grouping thousands, or as a decimal point (a CASE, so that
+    only cells with a dot are matched against the pattern)."""
+    return (
+        f"(CASE WHEN contains({v}, '.') THEN regexp_full_match({v}, '-?[0-9]{{1,3}}(\\.[0-9]{{3}})+') ELSE false END)"
     )
-    return f"""SELECT file_no, coalesce(bool_or({comma}), false) AS decimal_comma,
-                      coalesce(bool_or({point}), false) AS decimal_point
-               FROM (SELECT file_no, {cells} FROM {source}) GROUP BY file_no"""
+
+
+def _decimal_evidence(table: Table) -> list[str]:
+    """Per row, over its decimal cells: whether one has a comma, whether one has a dot that cannot group thousands,
+    and whether one reads as `125.000` (which the file's other numbers must decide). Empty for a table without
+    decimal columns."""
+    decimals = [c.name for c in table.columns if c.kind == DECIMAL]
+    if not decimals:
+        return []
+    comma = " OR ".join(f"contains({_cell(c)}, ',')" for c in decimals)
+    point = " OR ".join(
+        f"(contains({_cell(c)}, '.') AND NOT contains({_cell(c)}, ',') AND NOT {_thousands(c)})" for c in decimals
+    )
+    thousands = " OR ".join(_thousands(c) for c in decimals)
+    return [f"{comma} AS row_comma", f"{point} AS row_point", f"{thousands} AS row_thousands"]
+
+
+# Read by `typed_select` and `problems_select` for a table with decimal columns; filled by decimal_evidence_select.
+DECIMAL_EVIDENCE = (
+    "CREATE OR REPLACE TEMP TABLE decimal_evidence (file_no INTEGER, decimal_comma BOOLEAN, decimal_point BOOLEAN)"
+)
+
+
+def decimal_evidence_select(table: Table) -> str | None:
+    """SELECT file_no, decimal_comma, decimal_point over `typed`, for the files where a `125.000` is decided by the
+    file's other decimal cells: some have a comma and none a dot that cannot group thousands (Danish thousands), or
+    the other way round (a decimal point). None for a table without decimal columns.
+
+    `typed` is first computed without this evidence, which leaves every `125.000` ambiguous: only the rows of
+    these few files need computing again, instead of a pass over every file for the evidence first."""
+    if not _decimal_evidence(table):
+        return None
+    return """SELECT file_no, coalesce(bool_or(row_comma), false) AS decimal_comma,
+                     coalesce(bool_or(row_point), false) AS decimal_point
+              FROM typed GROUP BY file_no
+              HAVING bool_or(row_thousands)
+                 AND coalesce(bool_or(row_comma), false) <> coalesce(bool_or(row_point), false)"""
 
 
 def _parsed(column: Column) -> str:
@@ -137,7 +173,7 @@ def _parsed(column: Column) -> str:
         return v
     if column.kind == CITIZEN:
         # The text that is hashed: a CPR number as its ten digits, an already pseudonymised key as delivered.
-        return f"coalesce({_citizen_digits(v)}, {v})"
+        return f"coalesce({_digits(column.name)}, {v})"
     if column.kind == CODE:
         # most cells hold a code exactly, and a code is its own normal form (lower case, no '§', space or '-')
         codes = ", ".join(f"'{c}'" for c in column.codes)
@@ -155,7 +191,7 @@ def _parsed(column: Column) -> str:
         # `125.000`: thousands where the file writes decimal commas, a decimal point where it writes points,
         # else NULL (ambiguous)
         return (
-            f"CASE WHEN {_thousands_shape(v)} THEN CASE WHEN decimal_comma AND NOT decimal_point "
+            f"CASE WHEN {_thousands(column.name)} THEN CASE WHEN decimal_comma AND NOT decimal_point "
             f"THEN TRY_CAST(replace({v}, '.', '') AS DOUBLE) WHEN decimal_point AND NOT decimal_comma "
             f"THEN parse_decimal({v}) END ELSE parse_decimal({v}) END"
         )
@@ -201,7 +237,7 @@ def _column_problems(column: Column) -> list[Check]:
         problems.append(
             Check(
                 column,
-                f"{_citizen_digits(v)} IS NOT NULL AND {_cpr_birth(column.name)} IS NULL",
+                f"{_digits(column.name)} IS NOT NULL AND {_cpr_birth(column.name)} IS NULL",
                 "not_cpr",
             )
         )
@@ -231,8 +267,8 @@ def _column_problems(column: Column) -> list[Check]:
         code = "not_decimal" if column.kind == DECIMAL else "not_integer"
         unreadable = f"{v} IS NOT NULL AND ({p} IS NULL OR NOT isfinite({p}))"
         if column.kind == DECIMAL:
-            problems.append(Check(column, f"{_thousands_shape(v)} AND {p} IS NULL", "ambiguous_number"))
-            unreadable += f" AND NOT {_thousands_shape(v)}"
+            problems.append(Check(column, f"{_thousands(p)} AND {p} IS NULL", "ambiguous_number"))
+            unreadable += f" AND NOT {_thousands(p)}"
         problems.append(Check(column, unreadable, code))
         problems.append(Check(column, f"{p} < 0", "negative"))
         if column.maximum is not None:
@@ -277,13 +313,14 @@ def _parsed_rows(table: Table, present: set[str], source: str) -> str:
         else f"NULL::VARCHAR AS {_cell(c.name)}"
         for c in table.columns
     ]
+    citizens = [c.name for c in table.columns if c.kind == CITIZEN]
+    decimals = [c.name for c in table.columns if c.kind == DECIMAL]
+    # computed once per row, for the parsed value and the checks (and a citizen's birth year)
+    facts = "".join(f", {_citizen_digits(_cell(name))} AS {_digits(name)}" for name in citizens)
+    facts += "".join(f", {_thousands_shape(_cell(name))} AS {_thousands(name)}" for name in decimals)
     parsed = [f"{_parsed(c)} AS {c.name}" for c in table.columns]
-    # computed once per row, for both the CPR check and the birth year
-    parsed += [
-        f"cpr_birth({_citizen_digits(_cell(c.name))}) AS {_cpr_birth(c.name)}"
-        for c in table.columns
-        if c.kind == CITIZEN
-    ]
+    parsed += [f"{_digits(name)}, cpr_birth({_digits(name)}) AS {_cpr_birth(name)}" for name in citizens]
+    parsed += [_thousands(name) for name in decimals]
     evidence = ""
     if any(c.kind == DECIMAL for c in table.columns):
         cells += ["decimal_comma", "decimal_point"]
@@ -291,7 +328,7 @@ def _parsed_rows(table: Table, present: set[str], source: str) -> str:
     return f"""
         WITH cells AS (SELECT file_no, line, {", ".join(cells)} FROM {source}{evidence}),
         parsed AS (SELECT file_no, line, {", ".join(_cell(c.name) for c in table.columns)}, {", ".join(parsed)}
-                   FROM cells)
+                   FROM (SELECT *{facts} FROM cells))
     """
 
 
@@ -304,19 +341,27 @@ def checks(table: Table) -> list[Check]:
 
 
 def typed_select(table: Table, present: set[str], source: str) -> str:
-    """SELECT over `source` per row: file_no, line, parsed columns, `cpr_birth_year`, the derived columns and `valid`
-    (no check failed).
+    """SELECT over `source` per row: file_no, line, parsed columns, `cpr_birth_year`, the derived columns, `valid`
+    (no check failed) and, for a table with decimal columns, the row's evidence of how the file writes numbers.
 
     Only a flag is computed for every row; the problems themselves are listed by `problems_select` for the few
     rows that have any, which keeps validation close to the speed of the scan.
     """
     citizen = next((c for c in table.columns if c.kind == CITIZEN), None)
     birth = f"year({_cpr_birth(citizen.name)})" if citizen else "NULL"
-    failed = " OR ".join(check.failed() for check in checks(table))
+    every = checks(table)
+    failed = [check.failed() for check in every if check.code != "holds_cpr"]
+    # One scan for a CPR-shaped run in all the row's cells that may hold one: no run crosses the space between two
+    # cells, so the row holds one exactly when one of its cells does (problems_select names the cell).
+    scanned = [_cell(check.column.name) for check in every if check.code == "holds_cpr"]
+    if scanned:
+        failed.append(f"holds_cpr(concat_ws(' ', {', '.join(scanned)}))")
+    failed = " OR ".join(failed)
     return f"""
         {_parsed_rows(table, present, source)}
         SELECT file_no, line, {", ".join(c.name for c in table.columns)}, {birth} AS cpr_birth_year,
                {"".join(f"{DERIVED[d]} AS {d}, " for d, _ in table.derived)}NOT ({failed}) AS valid
+               {"".join(f", {evidence}" for evidence in _decimal_evidence(table))}
         FROM parsed
     """
 

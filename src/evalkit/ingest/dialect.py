@@ -18,10 +18,12 @@ import re
 import tempfile
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .messages import file_problem
+from .. import contract
+from ..contract import Table
+from .messages import Columns, file_problem
 
 UTF8 = "utf-8"
 UTF8_BOM = "utf-8-sig"
@@ -57,12 +59,16 @@ class Header:
     names: tuple[str, ...]
     delimiter: str
     encoding: str  # UTF8, UTF8_BOM or XLSX; a CSV found not to be UTF-8 is re-read as WINDOWS_1252
+    sheet: str | None = None  # the workbook sheet read
+    line: int = 1  # the line, or sheet row, of the header: the rows above it are a workbook's titles, not read
+    sheets_not_read: tuple[str, ...] = ()
 
 
-def read_header(path: Path, display: str) -> Header:
-    """Header names and separator, from the file's first line (a header never spans lines) or first sheet row."""
+def read_header(path: Path, display: str, table: Table) -> Header:
+    """Header names and separator, from the file's first line (a header never spans lines), or the sheet and row
+    of a workbook that name the table's columns."""
     if path.suffix.lower() == ".xlsx":
-        return Header(_xlsx_header(path, display), ",", XLSX)
+        return _xlsx_header(path, display, table)
     with open(path, "rb") as handle:
         head = handle.read(_HEADER_BYTES)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\0" in head.split(b"\n", 1)[0]:
@@ -117,27 +123,29 @@ def _line_as_utf8(line: bytes) -> bytes:
         return line.decode(WINDOWS_1252, errors="evalkit_cp1252").encode(UTF8)
 
 
-def _lines_as_utf8(path: Path, _: frozenset[int]) -> Iterator[bytes]:
-    """The file as UTF-8 with `\n` line endings: each line kept where it is UTF-8 and decoded as Windows-1252
-    where it is not (one line pasted from another program must not turn `§` into `Â§` in all the others), and
-    `\r\n` and a lone `\r` ended as `\n` (DuckDB reads one kind of line ending per file)."""
-    rest = b""
+def _lines_as_utf8(path: Path, _: Header, __: frozenset[int]) -> Iterator[bytes]:
+    """The file as UTF-8 with one kind of line ending: each line kept where it is UTF-8 and decoded as Windows-1252
+    where it is not (one line pasted from another program must not turn `§` into `Â§` in all the others), and, in
+    a file that ends its lines in more than one way, `\r\n` and a lone `\r` ended as `\n` (DuckDB reads one kind
+    of line ending per file)."""
+    mixed, rest = mixed_line_endings(path), b""
     with open(path, "rb") as raw:
         while chunk := raw.read(_CHUNK):
             chunk = rest + chunk
             # a chunk ending in `\r` may be half of a `\r\n`: keep it for the next
             cut = chunk.rfind(b"\n") + 1 if not chunk.endswith(b"\r") else len(chunk) - 1
             chunk, rest = chunk[:cut], chunk[cut:]
-            yield _normalised(chunk)
-    yield _normalised(rest)
+            yield _normalised(chunk, mixed)
+    yield _normalised(rest, mixed)
 
 
 # A two-byte UTF-8 sequence (Danish letters, `§`, `é`); Windows-1252 text almost never has one.
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]")
 
 
-def _normalised(chunk: bytes) -> bytes:
-    chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+def _normalised(chunk: bytes, mixed: bool) -> bytes:
+    if mixed:
+        chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     try:
         chunk.decode(UTF8)
         return chunk
@@ -158,18 +166,26 @@ def mixed_line_endings(path: Path) -> bool:
     return returns != both or data.count(b"\n") != both
 
 
-def _xlsx_rows(path: Path, ten_digits: frozenset[int] = frozenset()) -> Iterator[list[str]]:
-    """The first sheet's rows as text cells; wholly empty rows (Excel's formatted blanks) are left out. A number
-    of nine digits in a column at one of the `ten_digits` positions (a CPR number Excel took for a number, losing
-    its leading zero) gets the zero back."""
+def _trimmed(cells: list[str]) -> list[str]:
+    """A sheet row's cells without the empty ones at its end (Excel's used range reaches past the data)."""
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def _xlsx_rows(path: Path, header: Header, ten_digits: frozenset[int] = frozenset()) -> Iterator[list[str]]:
+    """The header's sheet from the header row on, one list of text cells per sheet row, as wide as the header (an
+    empty row has none, and a row with cells past the header keeps them, so that it is reported). A number of nine
+    digits in a column at one of the `ten_digits` positions (a CPR number Excel took for a number, losing its
+    leading zero) gets the zero back."""
     import openpyxl  # only needed for workbooks
 
+    width = len(header.names)
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            cells = [_xlsx_text(value, index in ten_digits) for index, value in enumerate(row)]
-            if any(cells):
-                yield cells
+        for row in workbook[header.sheet].iter_rows(min_row=header.line, values_only=True):
+            cells = _trimmed([_xlsx_text(value, index in ten_digits) for index, value in enumerate(row)])
+            yield cells + [""] * (width - len(cells)) if cells else []
     finally:
         workbook.close()
 
@@ -188,20 +204,77 @@ def _xlsx_text(value: object, ten_digits: bool = False) -> str:
     return str(value)
 
 
-def _xlsx_header(path: Path, display: str) -> tuple[str, ...]:
+# Rows of each sheet searched for the header: a cover sheet's or a title's few rows come before it.
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass
+class _Candidates:
+    """What the first rows of a workbook's sheets hold: the headers naming every column the table needs, the first
+    filled row, the row naming most of the table's columns, and per sheet its filled cells and first filled row."""
+
+    headers: list[tuple[str, int, list[str]]] = field(default_factory=list)
+    first: tuple[str, int] | None = None
+    closest: tuple[int, str, int, set[str]] | None = None
+    filled: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, sheet: str, number: int, cells: list[str], table: Table, lookup: dict[str, str]) -> bool:
+        """Take in one filled row; whether it is a header."""
+        self.first = self.first or (sheet, number)
+        named = {lookup[name] for name in map(contract.normalise_header, cells) if name in lookup}
+        if set(table.header_required) <= named:
+            self.headers.append((sheet, number, cells))
+            return True
+        if named and (self.closest is None or len(named) > self.closest[0]):
+            self.closest = (len(named), sheet, number, named)
+        self.filled.setdefault(sheet, [0, number])[0] += sum(1 for cell in cells if cell)
+        return False
+
+
+def _xlsx_header(path: Path, display: str, table: Table) -> Header:
+    """The first row, among the first rows of each sheet, that names every column the table needs. Refused where
+    no sheet has one (saying where the header or the data seem to be) or two sheets have one (one would go
+    unread)."""
+    import openpyxl  # only needed for workbooks
+
+    lookup, found = contract.header_lookup(table), _Candidates()
     try:
-        first = next(_xlsx_rows(path), None)
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheets = [sheet.title for sheet in workbook.worksheets]
+            for sheet in workbook.worksheets:
+                rows = sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+                for number, row in enumerate(rows, start=1):
+                    cells = _trimmed([_xlsx_text(value) for value in row])
+                    if cells and found.add(sheet.title, number, cells, table, lookup):
+                        break
+        finally:
+            workbook.close()
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
         raise FileProblem(display, "unreadable_xlsx", detail=str(error)) from error
-    if first is None:
+    if len(found.headers) > 1:
+        (first, *_), (second, *_) = found.headers[:2]
+        raise FileProblem(display, "xlsx_two_headers", first=first, second=second, table=table.name)
+    if found.headers:
+        [(sheet, number, cells)] = found.headers
+        return Header(tuple(cells), ",", XLSX, sheet, number, tuple(name for name in sheets if name != sheet))
+    if found.first is None:
         raise FileProblem(display, "empty_sheet")
-    return tuple(first)
+    read = {"table": table.name, "rows": HEADER_SEARCH_ROWS, "sheet": found.first[0], "row": found.first[1]}
+    if found.closest:
+        _, sheet, number, named = found.closest
+        missing = Columns.of(table, [c for c in table.header_required if c not in named])
+        raise FileProblem(display, "xlsx_header_lacks", **read, at=sheet, at_row=number, columns=missing)
+    # the data seem to be where most cells are filled
+    sheet, (_, number) = max(found.filled.items(), key=lambda item: item[1][0])
+    needed = Columns.of(table, list(table.header_required))
+    raise FileProblem(display, "xlsx_no_header", **read, at=sheet, at_row=number, columns=needed)
 
 
-def _xlsx_as_csv(path: Path, ten_digits: frozenset[int]) -> Iterator[bytes]:
+def _xlsx_as_csv(path: Path, header: Header, ten_digits: frozenset[int]) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    for index, row in enumerate(_xlsx_rows(path, ten_digits)):
+    for index, row in enumerate(_xlsx_rows(path, header, ten_digits)):
         writer.writerow(row)
         if index % 1000 == 999:
             yield buffer.getvalue().encode(UTF8)
@@ -227,16 +300,15 @@ _CONVERTERS = {WINDOWS_1252: _lines_as_utf8, XLSX: _xlsx_as_csv}
 
 @contextlib.contextmanager
 def utf8_sources(
-    files: list[tuple[Path, str, frozenset[int]]], scratch: Path
+    files: list[tuple[Path, str, Header, frozenset[int]]], scratch: Path
 ) -> Iterator[tuple[list[str], dict[int, list[bytes]]]]:
-    """Paths DuckDB can read as UTF-8 CSV with one kind of line ending, one for each (file, encoding, positions of
-    its citizen columns): the file itself, or a named pipe fed with
-    its converted bytes; and, for each converted file, its index and the bytes the pipe gave (in memory, whole
-    once the context ends), for the line count. The pipes of one call share a folder in the job's private
-    `scratch` folder."""
+    """Paths DuckDB can read as UTF-8 CSV with one kind of line ending, one for each (file, encoding, header,
+    positions of its citizen columns): the file itself, or a named pipe fed with its converted bytes; and, for each
+    converted file, its index and the bytes the pipe gave (in memory, whole once the context ends), for the line
+    count. The pipes of one call share a folder in the job's private `scratch` folder."""
     converters = {
         index: _CONVERTERS.get(encoding) or (_lines_as_utf8 if mixed_line_endings(path) else None)
-        for index, (path, encoding, _) in enumerate(files)
+        for index, (path, encoding, *_) in enumerate(files)
     }
     converted = [index for index, converter in converters.items() if converter]
     copies: dict[int, list[bytes]] = {index: [] for index in converted}
@@ -247,12 +319,14 @@ def utf8_sources(
     sources, pumps, failure = [str(path) for path, *_ in files], [], []
     try:
         for index in converted:
-            path, _, ten_digits = files[index]
+            path, _, header, ten_digits = files[index]
             fifo = os.path.join(folder, f"converted-{index}.csv")
             os.mkfifo(fifo, 0o600)
             sources[index] = fifo
             pump = threading.Thread(
-                target=_pump, args=(converters[index](path, ten_digits), fifo, failure, copies[index]), daemon=True
+                target=_pump,
+                args=(converters[index](path, header, ten_digits), fifo, failure, copies[index]),
+                daemon=True,
             )
             pump.start()
             pumps.append((pump, fifo))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from evalkit import contract
 from evalkit.duck import sql_literal
 
@@ -118,8 +120,29 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
         "kan ikke åbnes som Excel-projektmappe (.xlsx): {detail}",
     ),
     "empty_sheet": (
-        "the workbook's first sheet is empty; expected a header row",
-        "projektmappens første ark er tomt; forventede en overskriftsrække",
+        "the workbook's sheets are empty; expected a header row",
+        "projektmappens ark er tomme; forventede en overskriftsrække",
+    ),
+    "xlsx_no_header": (
+        "no sheet has a header row with the columns of a {table} file ({columns}) in its first {rows} rows: read "
+        "sheet {sheet!r}, row {row}; the data seem to be on sheet {at!r} from row {at_row}: give them a header row "
+        "naming the columns",
+        "intet ark har en overskriftsrække med kolonnerne for en {table}-fil ({columns}) i de første {rows} rækker: "
+        "læste arket {sheet!r}, række {row}; data ser ud til at stå på arket {at!r} fra række {at_row}: giv dem en "
+        "overskriftsrække med kolonnernes navne",
+    ),
+    "xlsx_header_lacks": (
+        "no sheet has a header row with every column of a {table} file in its first {rows} rows: read sheet "
+        "{sheet!r}, row {row}; the header seems to be on sheet {at!r}, row {at_row}, which lacks {columns}",
+        "intet ark har en overskriftsrække med alle kolonnerne for en {table}-fil i de første {rows} rækker: læste "
+        "arket {sheet!r}, række {row}; overskriften ser ud til at stå på arket {at!r}, række {at_row}, som mangler "
+        "{columns}",
+    ),
+    "xlsx_two_headers": (
+        "sheets {first!r} and {second!r} both hold a header row of a {table} file; deliver one sheet of data per "
+        "file, so that none goes unread",
+        "arkene {first!r} og {second!r} har begge en overskriftsrække for en {table}-fil; aflever ét ark med data "
+        "pr. fil, så intet ark bliver overset",
     ),
     "second_file": (
         "{other} already holds the {table} of municipality {kommunekode} for this quarter; deliver one file per "
@@ -130,9 +153,25 @@ FILE_PROBLEMS: dict[str, tuple[str, str]] = {
 }
 
 
+@dataclass(frozen=True)
+class Columns:
+    """Contract columns with the other names a header may give them, listed in the message's language."""
+
+    names: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @classmethod
+    def of(cls, table: contract.Table, columns: list[str]) -> Columns:
+        return cls(tuple((name, table.column(name).aliases) for name in columns))
+
+    def text(self, language: str) -> str:
+        word = "eller" if language == "da" else "or"
+        return "; ".join(f"{name} ({word} {', '.join(other)})" if other else name for name, other in self.names)
+
+
 def file_problem(code: str, language: str = "en", **params: object) -> str:
     english, danish = FILE_PROBLEMS[code]
-    return (danish if language == "da" else english).format(**params)
+    shown = {name: value.text(language) if isinstance(value, Columns) else value for name, value in params.items()}
+    return (danish if language == "da" else english).format(**shown)
 
 
 def reason(code: str, language: str = "en", **params: object) -> str:
@@ -167,3 +206,40 @@ def example_line(line: int, value: str | None, language: str) -> str:
     """A quarantined line with its value (never a CPR number: the quarantine holds none), e.g. `linje 3 ('82z')`."""
     shown = ("linje {line}" if language == "da" else "line {line}").format(line=line)
     return f"{shown} ({value!r})" if value is not None else shown
+
+
+_SHEET_TEXT = {
+    "en": {
+        "read": "sheet {sheet!r}, header on row {row}",
+        "row": "{n} row above it",
+        "rows": "{n} rows above it",
+        "sheet": "the sheet {names}",
+        "sheets": "the sheets {names}",
+        "and": "and",
+        "not_read": "not read",
+    },
+    "da": {
+        "read": "arket {sheet!r}, overskrift i række {row}",
+        "row": "{n} række over den",
+        "rows": "{n} rækker over den",
+        "sheet": "arket {names}",
+        "sheets": "arkene {names}",
+        "and": "og",
+        "not_read": "ikke læst",
+    },
+}
+
+
+def sheet_read(sheet: str, header_line: int, sheets_not_read: list[str], language: str) -> str:
+    """Which sheet and row of a workbook were read and what was not, e.g. `sheet 'Data', header on row 3 (2 rows
+    above it and the sheet Forside not read)`."""
+    text = _SHEET_TEXT["da" if language == "da" else "en"]
+    above = header_line - 1
+    skipped = [text["row" if above == 1 else "rows"].format(n=above)] if above else []
+    if sheets_not_read:
+        skipped.append(
+            text["sheet" if len(sheets_not_read) == 1 else "sheets"].format(names=", ".join(sheets_not_read))
+        )
+    shown = text["read"].format(sheet=sheet, row=header_line)
+    joined = f" {text['and']} ".join(skipped)
+    return f"{shown} ({joined} {text['not_read']})" if skipped else shown

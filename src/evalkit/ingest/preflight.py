@@ -33,7 +33,7 @@ from .delivery import (
     unread_entries,
 )
 from .dialect import FileProblem
-from .messages import column_label, example_line
+from .messages import column_label, example_line, sheet_read
 from .session import Session
 from .staging import ingest_file
 
@@ -57,6 +57,7 @@ TEXT = {
         "missing_path": "{path}: findes ikke",
         "unread": "{path}: BLIVER IKKE LÆST: {problem}",
         "repeated": "ADVARSEL: {message}",
+        "sheet": "  læst fra {read}",
     },
     "en": {
         "file": "{file} ({table}, municipality {kommunekode})",
@@ -74,6 +75,7 @@ TEXT = {
         "missing_path": "{path}: does not exist",
         "unread": "{path}: WOULD NOT BE READ: {problem}",
         "repeated": "WARNING: {message}",
+        "sheet": "  read from {read}",
     },
 }
 
@@ -101,6 +103,9 @@ class FileReport:
     rows_quarantined: int = 0
     problems: list[Problem] = field(default_factory=list)
     error: str | None = None
+    sheet: str | None = None  # a workbook's sheet that was read, its header's row and the sheets not read
+    header_line: int | None = None
+    sheets_not_read: list[str] = field(default_factory=list)
 
 
 # A folder name meant as a quarter but not written YYYYQN (`2022-Q3`, `2023q3`, `2022Q2 rettet`).
@@ -205,6 +210,9 @@ def validate_paths(paths: list[Path], language: str = "da") -> tuple[list[FileRe
                 rows_loaded=outcome.rows_loaded,
                 rows_quarantined=outcome.rows_quarantined,
                 problems=_problems(session, delivery.display, language),
+                sheet=outcome.sheet,
+                header_line=outcome.header_line,
+                sheets_not_read=list(outcome.sheets_not_read),
             )
     finally:
         session.close()
@@ -232,6 +240,9 @@ def render(reports: list[FileReport], found: Found, language: str) -> str:
             continue
         table = _DANISH_TABLE[report.table] if language == "da" else report.table
         lines.append(text["file"].format(file=report.file, table=table, kommunekode=report.kommunekode))
+        if report.sheet is not None:
+            read = sheet_read(report.sheet, report.header_line, report.sheets_not_read, language)
+            lines.append(text["sheet"].format(read=read))
         lines.append(
             text["counts"].format(
                 read=report.rows_read,

@@ -3,12 +3,11 @@ number of columns in one scan, each file's cells mapped from its own column posi
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import numpy as np
-import pyarrow as pa
 
 from .. import contract
 from ..contract import Table
@@ -16,6 +15,7 @@ from ..duck import sql_literal
 from .delivery import Delivery, scrub
 from .dialect import WINDOWS_1252, XLSX, FileProblem, Header, read_header, surely_not_utf8, utf8_sources
 from .lines import count_lines
+from .messages import Columns
 
 
 def _column_map(delivery: Delivery, names: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -36,11 +36,8 @@ def _column_map(delivery: Delivery, names: tuple[str, ...]) -> tuple[list[str], 
         positions.append(canonical)
     missing = [c for c in delivery.table.header_required if c not in seen]
     if missing:
-        aliases = "; ".join(
-            f"{c} (or {', '.join(delivery.table.column(c).aliases)})" if delivery.table.column(c).aliases else c
-            for c in missing
-        )
-        raise FileProblem(delivery.display, "missing_columns", columns=aliases, table=delivery.table.name)
+        columns = Columns.of(delivery.table, missing)
+        raise FileProblem(delivery.display, "missing_columns", columns=columns, table=delivery.table.name)
     return positions, ignored
 
 
@@ -117,46 +114,59 @@ class _Numbered:
     lines_in_cells: int
 
 
-def _number(data: bytes, delimiter: str, scanned: _Scanned, display: str) -> _Numbered:
+def _number(data: bytes, header: Header, scanned: _Scanned, display: str) -> _Numbered:
     """Match the scan's records of one file, in order, to the records the line count found, and refuse the
-    file where a quoted cell swallowed lines or the two do not agree."""
-    lines = count_lines(data, delimiter)
-    first, last, empty, blank = lines.first[1:], lines.last[1:], lines.empty[1:], lines.blank[1:]
+    file where a quoted cell swallowed lines or the two do not agree. A workbook's sheet, converted to CSV from
+    its header row on, is numbered by sheet row."""
+    lines = count_lines(data, header.delimiter)
+    if header.encoding == XLSX:
+        lines = lines.as_sheet_rows(header.line)
     if lines.open_quote is not None:
         raise FileProblem(display, "unclosed_quote", line=lines.open_quote, end=lines.physical)
-    # DuckDB numbers a record by its place among the file's records and empty lines, the header being 1
-    rejected = {}
+    # unit u is record u + 1 (the header is record 0); DuckDB numbers it u + 2 among the file's records and empty
+    # lines, and leaves out the empty ones and those it rejects
+    units = lines.records - 1
+    empty = {record - 1 for record in lines.empty if record}
+    blank = {record - 1 for record in lines.blank if record}
+    rejected: dict[int, list[str]] = {}
     for line, message in scanned.rejects:
         unit = line - 2
-        if not 0 <= unit < len(first) or empty[unit]:
-            raise FileProblem(display, "lines_unreconciled", records=len(first), parsed=scanned.parsed)
+        if not 0 <= unit < units or unit in empty:
+            raise FileProblem(display, "lines_unreconciled", records=units, parsed=scanned.parsed)
         rejected.setdefault(unit, []).append(message)
-    spanning = [unit for unit in rejected if last[unit] > first[unit]]
+    spanning = [unit for unit in rejected if unit + 1 in lines.spans]
     if spanning:
-        unit = min(spanning)
-        raise FileProblem(display, "unclosed_quote", line=int(first[unit]), end=int(last[unit]))
-    taken = ~empty
-    taken[list(rejected)] = False
-    parsed = np.flatnonzero(taken)
-    if len(parsed) != scanned.parsed:
-        raise FileProblem(display, "lines_unreconciled", records=int((~empty).sum()), parsed=scanned.parsed)
-    shift = first[parsed] - np.arange(2, len(parsed) + 2)
-    changes = np.flatnonzero(np.diff(shift, prepend=0))
-    blank_ranks = np.flatnonzero(blank[parsed])
-    rows = int((~blank).sum())
+        record = min(spanning) + 1
+        raise FileProblem(
+            display, "unclosed_quote", line=lines.first(record), end=lines.first(record) + lines.spans[record]
+        )
+    skipped = sorted(empty | set(rejected))
+    if units - len(skipped) != scanned.parsed:
+        raise FileProblem(display, "lines_unreconciled", records=units - len(empty), parsed=scanned.parsed)
+    # A parsed unit's line is its rank among the parsed ones + 2 + a shift (the lines skipped or spanned before
+    # it), which changes only after a skipped unit or one that spans lines.
+    steps, shift = [], 0
+    after = sorted({0} | {unit + 1 for unit in skipped} | {record for record in lines.spans})
+    for unit in after:
+        if unit >= units or unit in empty or unit in rejected:
+            continue
+        before = bisect_left(skipped, unit)
+        if lines.first(unit + 1) - (unit - before + 2) != shift:
+            shift = lines.first(unit + 1) - (unit - before + 2)
+            steps.append((unit - before, shift))
     return _Numbered(
-        steps=list(zip(changes.tolist(), shift[changes].tolist(), strict=True)),
-        blank_ranks=blank_ranks.tolist(),
+        steps=steps,
+        blank_ranks=[unit - bisect_left(skipped, unit) for unit in sorted(blank - empty) if unit not in rejected],
         rejects=[
-            (int(first[unit]), message)
+            (lines.first(unit + 1), message)
             for unit, messages in rejected.items()
-            if not blank[unit]
+            if unit not in blank
             for message in messages
         ],
-        rows=rows,
+        rows=units - len(blank),
         lines=lines.physical,
-        lines_blank=int(blank.sum()),
-        lines_in_cells=int((lines.last - lines.first).sum()),
+        lines_blank=len(blank),
+        lines_in_cells=lines.in_cells,
     )
 
 
@@ -213,10 +223,11 @@ def _keep_scan(
         rejects += [(layout.file_no, line, message) for line, message in lines.rejects]
     for table, rows in (("line_steps", steps), ("blank_rows", blanks), ("batch_rejects", rejects)):
         if rows:
-            arrow = pa.table({f"c{i}": list(column) for i, column in enumerate(zip(*rows, strict=True))})
-            con.register("incoming", arrow)
-            con.execute(f"INSERT INTO {table} SELECT * FROM incoming")
-            con.unregister("incoming")
+            columns = list(zip(*rows, strict=True))
+            con.execute(
+                f"INSERT INTO {table} SELECT {', '.join(f'unnest(${i + 1})' for i in range(len(columns)))}",
+                [list(column) for column in columns],
+            )
     tables = frozenset(layout.delivery.table.name for layout in layouts.values())
     batch.scans.append(_RawScan(name, width, tables, bool(steps), bool(blanks)))
 
@@ -257,7 +268,7 @@ class Read:
     file_no: int
     delivery: Delivery
     encoding: str
-    delimiter: str
+    header: Header
     lines: _Numbered
     ignored: list[str]
 
@@ -289,11 +300,11 @@ class _Layout:
         return frozenset(index for index, name in enumerate(self.positions) if name in citizens)
 
     def read(self, encoding: str, lines: _Numbered) -> Read:
-        return Read(self.file_no, self.delivery, encoding, self.header.delimiter, lines, self.ignored)
+        return Read(self.file_no, self.delivery, encoding, self.header, lines, self.ignored)
 
 
 def _layout(delivery: Delivery, file_no: int) -> _Layout:
-    header = read_header(delivery.path, delivery.display)
+    header = read_header(delivery.path, delivery.display, delivery.table)
     positions, ignored = _column_map(delivery, header.names)
     return _Layout(file_no, delivery, header, positions, ignored)
 
@@ -315,7 +326,7 @@ def _read_scan(
     accounted for. Raises _Unreadable when DuckDB cannot read one of the files."""
     first, name = group[0][0], batch.next_name()
     width = len(first.positions)
-    files = [(layout.delivery.path, encoding, layout.citizen_positions) for layout, encoding in group]
+    files = [(layout.delivery.path, encoding, layout.header, layout.citizen_positions) for layout, encoding in group]
     with utf8_sources(files, batch.scratch) as (paths, copies):
         sources = dict(zip(paths, group, strict=True))
         try:
@@ -330,9 +341,7 @@ def _read_scan(
             continue
         data = b"".join(copies[index]) if index in copies else layout.delivery.path.read_bytes()
         try:
-            numbered[source] = _number(
-                data, layout.header.delimiter, scanned.get(source, _Scanned()), layout.delivery.display
-            )
+            numbered[source] = _number(data, layout.header, scanned.get(source, _Scanned()), layout.delivery.display)
         except FileProblem as problem:
             problems.append(problem)
             continue

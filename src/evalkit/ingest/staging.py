@@ -9,8 +9,14 @@ import duckdb
 
 from ..contract import CITIZEN, INGEST_LOG, QUARANTINE, TABLES, AccountingError, Table
 from ..duck import sql_literal
-from .checks import decimal_evidence_select, duplicate_problems_sql, problems_select, typed_select
-from .delivery import Delivery
+from .checks import (
+    DECIMAL_EVIDENCE,
+    decimal_evidence_select,
+    duplicate_problems_sql,
+    problems_select,
+    typed_select,
+)
+from .delivery import Delivery, scrub
 from .dialect import FileProblem
 from .messages import sql_reason
 from .pseudonym import hmac_sql
@@ -27,13 +33,19 @@ class FileOutcome:
     rows_loaded: int
     rows_quarantined: int
     ignored_columns: list[str] = field(default_factory=list)
-    lines: int = 0  # physical lines of the file, counted apart from the CSV parse
+    lines: int = 0  # physical lines of the file (rows of a workbook's sheet), counted apart from the CSV parse
     lines_blank: int = 0  # empty lines and lines of nothing but separators and spaces
     lines_in_cells: int = 0  # the further lines of quoted cells that span lines
+    sheet: str | None = None  # the sheet of a workbook that was read
+    header_line: int = 1  # the line (sheet row) of the header; a workbook's rows above it are titles, not read
+    sheets_not_read: tuple[str, ...] = ()
 
     def lines_accounted(self) -> bool:
-        """Every physical line is the header, a loaded or quarantined row, blank, or inside a multi-line cell."""
-        return self.lines == 1 + self.rows_loaded + self.rows_quarantined + self.lines_blank + self.lines_in_cells
+        """Every physical line is above the header, the header, a loaded or quarantined row, blank, or inside a
+        multi-line cell."""
+        return self.lines == (
+            self.header_line + self.rows_loaded + self.rows_quarantined + self.lines_blank + self.lines_in_cells
+        )
 
 
 def ingest_files(session: Session, deliveries: list[Delivery]) -> tuple[list[FileOutcome], list[FileProblem]]:
@@ -85,10 +97,14 @@ def _validate_batch(session: Session, table: Table, batch: list[Read]) -> dict[i
     )
     # Absent columns are NULL in the batch's raw table, exactly as an empty cell of a present one.
     every = {c.name for c in table.columns}
-    evidence = decimal_evidence_select(table, batch_raw(table))
+    evidence = decimal_evidence_select(table)
     if evidence:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE decimal_evidence AS {evidence}")
+        con.execute(DECIMAL_EVIDENCE)
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_select(table, every, batch_raw(table))}")
+    if evidence and con.execute(f"INSERT INTO decimal_evidence {evidence}").fetchone()[0]:
+        decided = f"(SELECT * FROM {batch_raw(table)} SEMI JOIN decimal_evidence USING (file_no))"
+        con.execute("DELETE FROM typed WHERE file_no IN (SELECT file_no FROM decimal_evidence)")
+        con.execute(f"INSERT INTO typed {typed_select(table, every, decided)}")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE file_problems AS
             SELECT * FROM ({problems_select(table, every, batch_raw(table))})
@@ -103,11 +119,14 @@ def _validate_batch(session: Session, table: Table, batch: list[Read]) -> dict[i
     return _account(con, table, batch)
 
 
-def _insert_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple[str | int, ...]]) -> None:
+def _insert_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple[str | int | None, ...]]) -> None:
     """Insert rows in one statement, as literals: executemany costs a statement per row, and binding thousands of
     parameters costs more than the insert itself."""
     if rows:
-        values = (", ".join(str(v) if isinstance(v, int) else sql_literal(v) for v in row) for row in rows)
+        values = (
+            ", ".join("NULL" if v is None else str(v) if isinstance(v, int) else sql_literal(v) for v in row)
+            for row in rows
+        )
         con.execute(f"INSERT INTO {name} VALUES " + ", ".join(f"({row})" for row in values))
 
 
@@ -167,7 +186,7 @@ def _account(con: duckdb.DuckDBPyConnection, table: Table, batch: list[Read]) ->
         outcomes[read.file_no] = FileOutcome(
             delivery,
             read.encoding,
-            read.delimiter,
+            read.header.delimiter,
             read.rows_read,
             rows_loaded,
             rows_quarantined,
@@ -175,6 +194,10 @@ def _account(con: duckdb.DuckDBPyConnection, table: Table, batch: list[Read]) ->
             read.lines.lines,
             read.lines.lines_blank,
             read.lines.lines_in_cells,
+            # a sheet may be named by whatever it holds, a CPR number too
+            None if read.header.sheet is None else scrub(read.header.sheet),
+            read.header.line,
+            tuple(scrub(name) for name in read.header.sheets_not_read),
         )
     _insert_rows(
         con,
@@ -194,6 +217,9 @@ def _account(con: duckdb.DuckDBPyConnection, table: Table, batch: list[Read]) ->
                 o.lines,
                 o.lines_blank,
                 o.lines_in_cells,
+                o.sheet,
+                o.header_line,
+                ", ".join(o.sheets_not_read),
             )
             for o in outcomes.values()
         ],
@@ -208,6 +234,6 @@ def _account(con: duckdb.DuckDBPyConnection, table: Table, batch: list[Read]) ->
             raise AccountingError(
                 f"{o.delivery.display}: {o.lines} lines but 1 header + {o.rows_loaded} loaded + "
                 f"{o.rows_quarantined} quarantined + {o.lines_blank} blank + {o.lines_in_cells} inside multi-line "
-                "cells; no line may be lost or counted twice"
+                f"cells + {o.header_line - 1} above the header; no line may be lost or counted twice"
             )
     return outcomes

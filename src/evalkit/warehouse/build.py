@@ -233,26 +233,28 @@ ORDER BY d.quarter, d.kommunekode, d.table_name
 def check_accounting(con: duckdb.DuckDBPyConnection, quarters: list[str]) -> None:
     """For the files of these quarters: rows read = loaded + quarantined, recounted from the rows the build read
     (`loaded_rows`) and the quarantine; physical lines = header + loaded + quarantined + blank + lines inside
-    multi-line cells; and the log's loaded count is what the tables received. Raise otherwise."""
+    multi-line cells + lines above the header (a workbook's titles); and the log's loaded count is what the tables
+    received. Raise otherwise."""
     in_quarters = "l.quarter IN (" + ", ".join(sql_literal(q) for q in quarters) + ")" if quarters else "false"
     bad = con.execute(
         f"""
         WITH quarantined AS (SELECT source_file, count(DISTINCT source_line) AS n FROM {QUARANTINE}
                              GROUP BY source_file)
         SELECT l.source_file, l.rows_read, l.rows_loaded, l.rows_quarantined,
-               coalesce(q.n, 0) AS quarantine_rows, l.lines, l.lines_blank, l.lines_in_cells
+               coalesce(q.n, 0) AS quarantine_rows, l.lines, l.header_line - 1, l.lines_blank, l.lines_in_cells
         FROM {INGEST_LOG} l LEFT JOIN quarantined q USING (source_file)
         WHERE {in_quarters}
           AND (l.rows_read <> l.rows_loaded + l.rows_quarantined OR l.rows_quarantined <> coalesce(q.n, 0)
-               OR l.lines IS DISTINCT FROM 1 + l.rows_loaded + l.rows_quarantined + l.lines_blank + l.lines_in_cells)
+               OR l.lines IS DISTINCT FROM
+                  l.header_line + l.rows_loaded + l.rows_quarantined + l.lines_blank + l.lines_in_cells)
         ORDER BY l.source_file
         """
     ).fetchall()
     if bad:
         lines = [
             f"{f}: read {r}, loaded {lo}, quarantined {q} (quarantine table holds {qt} lines); {n} lines = 1 header "
-            f"+ loaded + quarantined + {b} blank + {c} inside multi-line cells?"
-            for f, r, lo, q, qt, n, b, c in bad
+            f"+ loaded + quarantined + {b} blank + {c} inside multi-line cells + {a} above the header?"
+            for f, r, lo, q, qt, n, a, b, c in bad
         ]
         raise AccountingError("row accounting does not add up:\n" + "\n".join(lines))
     mismatched = con.execute(

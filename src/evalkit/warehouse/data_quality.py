@@ -14,7 +14,7 @@ import duckdb
 
 from evalkit import console
 from evalkit.contract import INGEST_LOG, TABLES
-from evalkit.ingest.messages import column_label, example_line
+from evalkit.ingest.messages import column_label, example_line, sheet_read
 
 TEXT = {
     "da": {
@@ -33,6 +33,7 @@ TEXT = {
         "no_quarantine": "Ingen rækker i karantæne.",
         "none": "Ingen filer leveret i dette kvartal.",
         "total": "I alt",
+        "workbooks": "Excel-projektmapper:",
     },
     "en": {
         "title": "# Data quality: delivery {quarter}",
@@ -50,6 +51,7 @@ TEXT = {
         "no_quarantine": "No rows quarantined.",
         "none": "No files delivered this quarter.",
         "total": "Total",
+        "workbooks": "Excel workbooks:",
     },
 }
 COUNTS = (
@@ -94,6 +96,18 @@ def render_quarter(con: duckdb.DuckDBPyConnection, quarter: str, language: str =
             lines.append(f"| {label} | " + " | ".join(str(c) for c in counts) + " |")
         totals = [sum(row[i] for row in rows) for i in range(1, len(COUNTS) + 1)]
         lines += [f"| **{text['total']}** | " + " | ".join(f"**{t}**" for t in totals) + " |", ""]
+        workbooks = con.execute(
+            """SELECT source_file, sheet, header_line, sheets_not_read FROM ingest_log
+               WHERE quarter = $q AND kommunekode = $k AND sheet IS NOT NULL ORDER BY source_file""",
+            {"q": quarter, "k": kommunekode},
+        ).fetchall()
+        if workbooks:
+            lines += [text["workbooks"], ""]
+            lines += [
+                f"- {name}: {_cell(sheet_read(sheet, row, [n for n in others.split(', ') if n], language))}"
+                for name, sheet, row, others in workbooks
+            ]
+            lines.append("")
         problems = con.execute(
             f"""SELECT table_name, column_name, min({reason}), count(DISTINCT source_line),
                        list({{'line': source_line, 'value': value}} ORDER BY source_line)[1:5]
