@@ -112,33 +112,26 @@ ROW_ORDER = "ORDER BY kommunekode, quarter, source_file, source_line"
 
 def _resolve_all(con: duckdb.DuckDBPyConnection, table: contract.Table, quarter_dirs: list[Path]) -> None:
     """Full build of one table: every delivered version, ranked per key in one window pass, gives the newest
-    versions (the table), the replaced ones (`superseded`) and what each delivery changed (`delivery_changes`).
-    Only a narrow row per version is ranked (key, quarter, where it came from, a hash of its content); the winning
-    rows are then read again from the Parquet files by their file and line."""
+    versions (the table), the replaced ones (`superseded`) and what each delivery changed (`delivery_changes`)."""
     name, key = table.name, ", ".join(table.warehouse_key)
     con.execute(contract.ddl(name, contract.warehouse_columns(table)))
     if not quarter_dirs:
         return
     courses = name == "courses"
-    typed = _typed(contract.warehouse_columns(table), _parquet(quarter_dirs, name))
     con.execute(
         f"""
         CREATE TEMP TABLE versions AS
-        SELECT {key}, quarter, source_file, source_line, {"end_date" if courses else "NULL::DATE AS end_date"},
-               content_hash, lag(content_hash) OVER versions AS previous_hash,
+        SELECT *, hash({_content(table)}) AS content_hash,
+               lag(hash({_content(table)})) OVER versions AS previous_hash,
                {"lag(end_date) OVER versions" if courses else "NULL::DATE"} AS previous_end_date,
                lead(quarter) OVER versions IS NULL AS newest,
                max(quarter) OVER (PARTITION BY {key}) AS newest_quarter
-        FROM (SELECT *, hash({_content(table)}) AS content_hash FROM ({typed}))
+        FROM ({_typed(contract.warehouse_columns(table), _parquet(quarter_dirs, name))})
         WINDOW versions AS (PARTITION BY {key} ORDER BY quarter)
         """
     )
     con.execute(f"INSERT INTO {LOADED} SELECT source_file, count(*) FROM versions GROUP BY source_file")
-    con.execute(
-        f"""INSERT INTO {name} SELECT {_names(table)} FROM ({typed})
-            SEMI JOIN (SELECT source_file, source_line FROM versions WHERE newest) USING (source_file, source_line)
-            {ROW_ORDER}"""
-    )
+    con.execute(f"INSERT INTO {name} SELECT {_names(table)} FROM versions WHERE newest {ROW_ORDER}")
     con.execute(f"""INSERT INTO superseded SELECT '{name}', kommunekode, {_key_text(table)}, quarter, newest_quarter
                     FROM versions WHERE NOT newest""")
     closed = (
