@@ -1,17 +1,28 @@
-"""The benchmark's peer: the figure families computed with pandas, from the same per-quarter Parquet files.
+"""The benchmark's peer: the figure families computed with pandas, from the raw CSV drops or from evalkit's Parquet.
 
 A straightforward, idiomatic pandas implementation of the definitions in docs/figure_tables.md, written to be read
-rather than tuned: load every quarter, keep each key's newest version, then per report one frame per family. It
-covers the families the scale drops (evalkit synth --scale) have data for: completion, referral_onward,
-services_before_after, course_length, age, funnel, shadow_savings and paragraph_counts. `compare` checks its
-numbers against evalkit's results/tables, so the timing compares two ways to the same figures.
+rather than tuned, in two versions:
 
-    python bench/pandas_peer.py --config CONFIG --processed PROCESSED_DIR [--check RESULTS_TABLES_DIR]
+* `--raw RAW_DIR`: what an evaluator's own script would do. Read every file of every quarter (the encoding and
+  separator sniffed from each file, Danish headers mapped), check each cell the way the contract describes (dates in
+  the three formats, decimal commas, codes, required cells, a CPR number's birth date, end before start, keys
+  repeated in a file) and drop the rows that fail, keep each key's newest version across quarters, then compute
+  completion, referral_onward and shadow_savings. Citizen ids stay as delivered (no pseudonymisation; the CPR
+  numbers are only ever in memory), a citizen identified by municipality and id.
+* `--processed PROCESSED_DIR`: from evalkit's own per-quarter Parquet files (validated and pseudonymised already):
+  the newest version of each key, then every family the scale drops (evalkit synth --scale) have data for:
+  completion, referral_onward, services_before_after, course_length, age, funnel, shadow_savings and
+  paragraph_counts.
+
+`compare` checks its numbers against evalkit's results/tables, so the timing compares two ways to the same figures.
+
+    python bench/pandas_peer.py --config CONFIG (--raw RAW_DIR | --processed PROCESSED_DIR) [--check TABLES_DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import sys
 import time
@@ -45,6 +56,150 @@ def load(processed: Path) -> dict[str, pd.DataFrame]:
         tables[name] = frame.sort_values("quarter", kind="stable").drop_duplicates(key, keep="last")
     log = pd.concat([pd.read_parquet(q / "ingest_log.parquet") for q in quarters], ignore_index=True)
     tables["municipalities"] = sorted(set(log["kommunekode"]).union(*(set(t["kommunekode"]) for t in tables.values())))
+    return tables
+
+
+# --- from the raw CSV drops ------------------------------------------------------------------------------------
+
+RAW_TABLES = ("courses", "services", "shadow", "milestones")
+# Header names as municipalities write them (English or Danish, any case) -> the contract's column names.
+HEADER_NAMES = {
+    "forloeb_id": "course_id",
+    "cpr": "citizen_id",
+    "cpr_nr": "citizen_id",
+    "borger_id": "citizen_id",
+    "tilbud": "offer",
+    "paragraf": "paragraph",
+    "adgang": "access",
+    "form": "format",
+    "foedselsaar": "birth_year",
+    "startdato": "start_date",
+    "slutdato": "end_date",
+    "afslutningsaarsag": "end_reason",
+    "indsats_id": "service_id",
+    "timer_pr_uge": "hours_per_week",
+    "aarlig_udgift": "annual_cost_dkk",
+    "skyggeparagraf": "shadow_paragraph",
+    "program": "programme",
+    "trin": "step",
+    "dato": "date",
+}
+REQUIRED = {
+    "courses": ["course_id", "citizen_id", "paragraph", "start_date"],
+    "services": ["service_id", "citizen_id", "paragraph", "start_date"],
+    "shadow": ["course_id", "shadow_paragraph"],
+    "milestones": ["programme", "citizen_id", "step", "date"],
+}
+CODES = {
+    "paragraph": ("82a", "82b"),
+    "access": ("open", "decision"),
+    "format": ("individual", "group", "adhoc"),
+    "end_reason": ("completed", "dropped_out", "moved", "referred", "other"),
+}
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+NUMBERS = ("birth_year", "hours_per_week", "annual_cost_dkk", "shadow_hours_per_week", "shadow_annual_cost_dkk")
+
+
+def header_name(cell: str) -> str:
+    name = cell.strip().lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    name = "_".join(name.replace("-", " ").split())
+    return HEADER_NAMES.get(name, name)
+
+
+def read_file(path: Path) -> pd.DataFrame:
+    """One delivered file as text cells under the contract's column names: UTF-8 (with or without a byte order
+    mark) or else Windows-1252, the separator the one most used in the header."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")
+    header = text.split("\n", 1)[0]
+    separator = max(";,\t", key=header.count)
+    frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)
+    frame.columns = [header_name(c) for c in frame.columns]
+    return frame
+
+
+def parse_dates(cells: pd.Series) -> pd.Series:
+    parsed = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
+    for fmt in DATE_FORMATS:
+        parsed = parsed.fillna(pd.to_datetime(cells, format=fmt, errors="coerce"))
+    return parsed
+
+
+def cpr_birth(digits: pd.Series) -> pd.Series:
+    """The birth date of ten-digit CPR numbers (NaT where the first six digits are no date), the century from
+    the seventh digit by the CPR office's rule."""
+    yy = pd.to_numeric(digits.str[4:6], errors="coerce")
+    seventh = digits.str[6]
+    century = np.select(
+        [seventh.isin(list("0123")), seventh.isin(list("49")) & (yy <= 36), seventh.isin(list("49"))],
+        [1900, 2000, 1900],
+        np.where(yy <= 57, 2000, 1800),
+    )
+    year = (yy + century).astype("Int64").astype(str)
+    return pd.to_datetime(digits.str[:4] + year, format="%d%m%Y", errors="coerce")
+
+
+def validate(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows that pass every check, their cells typed; the others dropped."""
+    frame = frame.fillna("").apply(lambda column: column.str.strip())
+    bad = pd.Series(False, index=frame.index)
+    for column in REQUIRED[name]:
+        bad |= frame[column].eq("")
+    for column in [c for c in frame.columns if c in CODES]:
+        codes = CODES[column] if not (name == "services" and column == "paragraph") else None
+        cells = frame[column].str.lower().str.replace("§", "").str.replace(" ", "")
+        if codes:
+            bad |= cells.ne("") & ~cells.isin(codes)
+        frame[column] = cells.replace("", None)
+    if "shadow_paragraph" in frame:
+        cells = frame.shadow_paragraph.str.lower().str.replace("§", "").str.replace(" ", "")
+        frame["shadow_paragraph"] = cells.replace("ingen", "none")
+    for column in [c for c in ("start_date", "end_date", "date") if c in frame]:
+        parsed = parse_dates(frame[column])
+        bad |= frame[column].ne("") & (parsed.isna() | ~parsed.dt.year.between(1900, 2100))
+        frame[column] = parsed
+    for column in [c for c in NUMBERS if c in frame]:
+        cells = frame[column].str.replace(" ", "").str.replace(",", ".")
+        parsed = pd.to_numeric(cells.replace("", None), errors="coerce")
+        bad |= frame[column].ne("") & (parsed.isna() | (parsed < 0))
+        frame[column] = parsed
+    if "citizen_id" in frame:
+        # a CPR number (with or without its dash) must carry a real birth date; other ids are taken as delivered
+        digits = frame.citizen_id.str.replace("-", "")
+        is_cpr = digits.str.fullmatch(r"[0-9]{10}")
+        born = cpr_birth(digits.where(is_cpr))
+        bad |= is_cpr & born.isna()
+        frame["citizen_key"] = digits.where(is_cpr, frame.citizen_id)
+        if "birth_year" in frame:
+            frame["birth_year"] = frame.birth_year.fillna(born.dt.year)
+    if "end_date" in frame and "start_date" in frame:
+        bad |= frame.end_date < frame.start_date
+    if "end_reason" in frame:
+        bad |= frame.end_reason.isna() != frame.end_date.isna()
+    frame = frame[~bad]
+    # a key twice in one file: identical rows are one row, different ones cannot be told apart and are dropped
+    key = ["quarter", *KEYS[name]]
+    frame = frame.drop_duplicates()
+    return frame[~frame.duplicated(key, keep=False)]
+
+
+def load_raw(raw_dir: Path) -> dict[str, pd.DataFrame]:
+    """Every file of every quarter folder, checked, newest quarter's version of each key."""
+    files: dict[str, list[pd.DataFrame]] = {name: [] for name in RAW_TABLES}
+    municipalities = set()
+    for path in sorted(raw_dir.glob("*/*.csv")):
+        kommunekode, name = path.stem.split("_", 1)
+        municipalities.add(kommunekode)
+        if name in files:
+            files[name].append(read_file(path).assign(kommunekode=kommunekode, quarter=path.parent.name))
+    tables: dict = {}
+    for name, frames in files.items():
+        frame = validate(name, pd.concat(frames, ignore_index=True))
+        tables[name] = frame.sort_values("quarter", kind="stable").drop_duplicates(KEYS[name], keep="last")
+    tables["municipalities"] = sorted(municipalities)
     return tables
 
 
@@ -327,18 +482,25 @@ FAMILIES = {
 KEY_COLUMNS = {"services_before_after": ["paragraph"], "age": ["age_band"], "funnel": ["step"]}
 
 
-def compute(config: dict, processed: Path, phases: dict[str, float] | None = None) -> dict[str, pd.DataFrame]:
-    """Every family for every report of the config: {family: frame with report, kommunekode, ...}. `phases` gets
-    the seconds spent loading (Parquet and newest-wins) and computing the families, to set beside evalkit's
-    warehouse and figure-tables stages."""
+# What the script from the raw CSVs computes: the headline figures.
+RAW_FAMILIES = ("completion", "referral_onward", "shadow_savings")
+
+
+def compute(
+    config: dict, processed: Path | None = None, raw: Path | None = None, phases: dict[str, float] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every family for every report of the config, from evalkit's Parquet (`processed`) or, the headline
+    families only, from the raw drops (`raw`): {family: frame with report, kommunekode, ...}. `phases` gets the
+    seconds spent loading (reading, checks and newest-wins) and computing the families."""
     start = time.perf_counter()
-    tables = load(processed)
+    tables = load_raw(raw) if raw else load(processed)
     loaded = time.perf_counter()
     unit_costs = Path(config["unit_costs"])
-    out: dict[str, list[pd.DataFrame]] = {name: [] for name in FAMILIES}
+    families = {name: FAMILIES[name] for name in (RAW_FAMILIES if raw else FAMILIES)}
+    out: dict[str, list[pd.DataFrame]] = {name: [] for name in families}
     for entry in config["reports"]:
         report = Report(entry, tables)
-        for name, family in FAMILIES.items():
+        for name, family in families.items():
             frame = family(report, unit_costs) if name == "shadow_savings" else family(report)
             out[name].append(frame.assign(report=report.id))
     result = {name: pd.concat(frames, ignore_index=True) for name, frames in out.items()}
@@ -396,12 +558,14 @@ def same(a: object, b: object) -> bool:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", required=True)
-    parser.add_argument("--processed", required=True)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--processed", type=Path, help="evalkit's processed folder: its per-quarter Parquet files")
+    source.add_argument("--raw", type=Path, help="the raw drops: <RAW>/<YYYYQN>/<kommunekode>_<table>.csv")
     parser.add_argument("--check", help="evalkit's results/tables folder: fail unless every value matches")
     args = parser.parse_args(argv)
     config = yaml.safe_load(Path(args.config).read_text(encoding="utf-8"))
     phases: dict[str, float] = {}
-    result = compute(config, Path(args.processed), phases)
+    result = compute(config, args.processed, args.raw, phases)
     print("pandas peer phases: " + " ".join(f"{name}={seconds:.4f}" for name, seconds in phases.items()))
     if args.check:
         compared, known = compare(result, Path(args.check))

@@ -22,8 +22,14 @@ MEASURES = {
     "full_build_peak_gib",
     "raw_scan_s",
     "pandas_s",
+    "pandas_raw_s",
+    "startup_s",
+    "full_build_cpu_s",
+    "full_vs_raw_scan",
+    "pandas_raw_vs_evalkit",
     "ingest_vs_raw_scan",
     "pandas_vs_evalkit_tables",
+    "incremental_figure_tables_s",
     "incremental_s",
     "incremental_vs_full",
     "noop_s",
@@ -59,7 +65,8 @@ def test_benchmark_smoke_run(tmp_path):
     assert MEASURES <= set(rows)
     assert all(float(rows[m]["median"]) > 0 for m in MEASURES)
     assert "values equal to evalkit's" in rows["pandas_s"]["note"]
+    assert "values equal to evalkit's" in rows["pandas_raw_s"]["note"]
     assert "ingest[quarter=2023Q1]" in rows["incremental_s"]["note"] and "warehouse" in rows["incremental_s"]["note"]
     report = results_md.read_text(encoding="utf-8")
-    assert "## Targets (issue 7)" in report and "2,000 courses" in report
+    assert "## Targets" in report and "end to end" in report and "2,000 courses" in report
     assert not (tmp_path / "work" / "n2000").exists()  # scratch data removed

@@ -9,6 +9,7 @@ tells the warehouse whether a quarter was ingested again (evalkit.warehouse.buil
 from __future__ import annotations
 
 import hashlib
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -32,7 +33,10 @@ def files_fingerprint(folder: Path) -> str:
     """SHA-256 over the name, size and modification time of every file in a folder: changes when a file is added,
     removed, renamed or rewritten."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.iterdir() if p.is_file()):
-        stat = path.stat()
-        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    # os.scandir: one system call per file instead of three (Snakemake asks for every delivery folder's on each start)
+    with os.scandir(folder) as entries:
+        files = sorted((entry for entry in entries if entry.is_file()), key=lambda entry: entry.name)
+    for entry in files:
+        stat = entry.stat()
+        digest.update(f"{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()

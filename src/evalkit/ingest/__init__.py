@@ -8,13 +8,15 @@ DuckDB session instead of hundreds of processes.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evalkit.duck import DEFAULT_RESOURCES, Resources
 
 from .delivery import IngestError, quarter_deliveries
 from .pseudonym import write_fingerprint
-from .session import Session
-from .staging import FileOutcome, ingest_files
+
+if TYPE_CHECKING:
+    from .staging import FileOutcome
 
 
 def ingest_quarter(
@@ -25,6 +27,11 @@ def ingest_quarter(
     All badly named or unreadable files are reported together in one IngestError, and nothing is written then:
     a half-ingested quarter would silently drop a municipality's numbers.
     """
+    # Here, not at the top: the workflow and the other commands import this package (the key, the deliveries)
+    # without the scanning code and what it loads, which costs every Snakemake start and job a third of a second.
+    from .session import Session
+    from .staging import ingest_files
+
     deliveries = quarter_deliveries(raw_dir, quarter)
     # temporary files in the processed folder (out_dir is <processed>/quarters/<quarter>), not in a shared /tmp
     session = Session(key, resources, scratch_root=out_dir.parent.parent / ".tmp")
