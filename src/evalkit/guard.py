@@ -5,8 +5,10 @@ them sees a quarter pseudonymised with another key (a lost key file, another use
 that a failed job restored to its earlier state with a fresh modification time. Before any job, these checks
 look at what the outputs were made from and remove the record that marks a stale output as done (a quarter's key
 fingerprint, the warehouse's manifest copy), so the run makes it again. When a run starts, the copies of
-withdrawn deliveries go; results/run_status.txt says whether results/ is one successful run's; and a failed
-command's own message is repeated on the console.
+withdrawn deliveries go; results/run_status.txt says whether results/ is one successful run's, and a report
+made after a run that did not complete says so on its front page. A run ends on the console with the warnings
+its commands wrote to their logs, then a line per new or changed quarter or, when it failed, the failed
+commands' own messages.
 """
 
 from __future__ import annotations
