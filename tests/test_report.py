@@ -224,8 +224,9 @@ def test_every_result_in_the_report_is_shown_in_the_browser_and_small_enough_to_
     assert not [(d.name, d.size) for d in documents if d.size > EMBED_LIMIT]
     assert {d.mime for d in documents} <= {"image/png", "image/svg+xml", "text/html"}
     assert not {name for name in names if name.endswith((".csv", ".md"))}
-    # the whole page was 11 MB; what is left beyond the results is snakemake's own code
-    assert report.stat().st_size < 9_000_000
+    # the whole page was 11 MB with fewer results; beyond the results (now with the business case's figures and
+    # tables) what is left is snakemake's own code
+    assert report.stat().st_size < 10_000_000
 
 
 @pytest.mark.skipif(find_chromium() is None, reason="needs Debian's chromium (apt-get install chromium)")
