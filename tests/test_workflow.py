@@ -96,7 +96,7 @@ def test_pipeline_ingests_every_quarter_into_one_warehouse(workspace):
     tmp_path, config = workspace
     db = tmp_path / "processed" / "evalkit.duckdb"
     before = checkout_files()
-    snakemake(config, str(db))
+    snakemake(config, "warehouse")
     assert changed_in_checkout(before) == []  # every output went to the configured folders
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT course_id, end_reason FROM courses ORDER BY 1").fetchall() == [
@@ -113,13 +113,13 @@ def test_pipeline_ingests_every_quarter_into_one_warehouse(workspace):
     ]
     assert (tmp_path / "results" / "logs" / "ingest" / "2021Q2.log").exists()
     # Nothing changed, nothing to do: every rule's params (code fingerprints included) are stable.
-    rerun = snakemake(config, str(db), "--dry-run")
+    rerun = snakemake(config, "warehouse", "--dry-run")
     assert "Nothing to be done" in rerun.stdout + rerun.stderr
 
 
 def test_no_cpr_number_is_written_outside_the_raw_folder(workspace):
     tmp_path, config = workspace
-    snakemake(config, str(tmp_path / "processed" / "evalkit.duckdb"))
+    snakemake(config, "warehouse")
     written = [p for folder in ("processed", "results") for p in (tmp_path / folder).rglob("*") if p.is_file()]
     assert any(p.suffix == ".log" for p in written) and any(p.suffix == ".duckdb" for p in written)
     forms = {f for cpr in CPRS for f in (cpr, cpr.replace("-", ""), f"31{CPRS[3][2:]}")}
@@ -132,10 +132,10 @@ def test_no_cpr_number_is_written_outside_the_raw_folder(workspace):
 def test_a_removed_file_leaves_the_results_and_a_new_quarter_ingests_only_itself(workspace):
     tmp_path, config = workspace
     db = str(tmp_path / "processed" / "evalkit.duckdb")
-    snakemake(config, db)
+    snakemake(config, "warehouse")
     (tmp_path / "drops" / "2021Q3" / "851_services.csv").unlink()
     write_drop(tmp_path / "drops", "2021Q4", "860_contacts.csv", "contact_id,date,source\nh1,2021-10-01,citizen\n")
-    run = snakemake(config, db, "--printshellcmds")
+    run = snakemake(config, "warehouse", "--printshellcmds")
     assert "--quarter 2021Q3" in run.stderr + run.stdout
     assert "--quarter 2021Q4" in run.stderr + run.stdout
     assert "--quarter 2021Q2" not in run.stderr + run.stdout
@@ -147,7 +147,7 @@ def test_a_removed_file_leaves_the_results_and_a_new_quarter_ingests_only_itself
 def test_a_file_that_cannot_be_used_fails_the_run_with_a_message_naming_it(workspace):
     tmp_path, config = workspace
     write_drop(tmp_path / "drops", "2021Q3", "851_forloeb.csv", "x\n")
-    run = snakemake(config, str(tmp_path / "processed" / "evalkit.duckdb"), check=False)
+    run = snakemake(config, "warehouse", check=False)
     assert run.returncode != 0
     log = (tmp_path / "results" / "logs" / "ingest" / "2021Q3.log").read_text()
     assert "2021Q3/851_forloeb.csv: ukendt tabel 'forloeb'" in log  # the configured language, Danish

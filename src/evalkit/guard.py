@@ -51,8 +51,13 @@ def reingest_other_key(quarter_dirs: list[Path], key: str, key_file: str) -> lis
 
 def stale_warehouse(db_path: Path, quarter_dirs: list[Path], code: str, key: str) -> str | None:
     """Have the warehouse built again unless its build manifest is exactly the current quarters' ingest outputs,
-    key and code; why it is stale, or None. A warehouse only waiting for newly ingested quarters is updated."""
+    key and code; why it is stale, or None. A warehouse only waiting for newly ingested quarters is updated. The
+    manifest copy is the warehouse rule's output (the database beside it is not, so that Snakemake neither deletes
+    nor copies it before an update): without the database, the copy goes too."""
     if not db_path.exists():
+        if manifest_file(db_path).exists():
+            manifest_file(db_path).unlink()
+            return "no warehouse"
         return None
     added, why = new_quarters(db_path, quarter_dirs, code, key)
     if added == []:

@@ -31,4 +31,4 @@ rule figures_report:
 
 rule figures:
     input:
-        [FIGURES_DIR / report_id for report_id in REPORT_IDS],
+        named_target([FIGURES_DIR / report_id for report_id in REPORT_IDS]),

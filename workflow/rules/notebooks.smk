@@ -5,7 +5,6 @@ rule notebook:
         # The notebook ends with the reproduction of the report's published numbers, where the run has one.
         **reproduction_inputs(),
         notebook="notebooks/{report}.py",
-        db=WAREHOUSE,
         manifest=WAREHOUSE_MANIFEST,
         tables=table_files(PUBLISHED_FAMILIES),
         publish=publish_files(PUBLISHED_FAMILIES),
@@ -25,6 +24,7 @@ rule notebook:
     conda:
         "../../environment.yml"
     params:
+        db=WAREHOUSE,
         config=RUN_CONFIG,
         tables_dir=TABLES_DIR,
         publish_dir=STAGED_PUBLISH_DIR,
@@ -33,11 +33,11 @@ rule notebook:
         ),
     shell:
         "evalkit notebook {input.notebook:q} --html {output:q} --report {wildcards.report}"
-        " --config-json {params.config:q} --db {input.db:q} --tables {params.tables_dir:q}"
+        " --config-json {params.config:q} --db {params.db:q} --tables {params.tables_dir:q}"
         " --publish {params.publish_dir:q} --unit-costs {input.unit_costs:q}"
         " --municipalities {input.municipalities:q} {params.reproduction} > {log:q} 2>&1"
 
 
 rule notebooks:
     input:
-        [NOTEBOOKS_DIR / f"{report_id}.html" for report_id in NOTEBOOK_REPORTS],
+        named_target([NOTEBOOKS_DIR / f"{report_id}.html" for report_id in NOTEBOOK_REPORTS]),

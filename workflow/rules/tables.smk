@@ -5,7 +5,6 @@
 # made. `snakemake tables` builds only results/tables/.
 rule figure_tables:
     input:
-        db=WAREHOUSE,
         manifest=WAREHOUSE_MANIFEST,
         unit_costs=config["unit_costs"],
         payers=payer_shares,
@@ -20,11 +19,12 @@ rule figure_tables:
         mem_mb=1250,
     params:
         code=TABLES_CODE,
+        db=WAREHOUSE,
         config=RUN_CONFIG,
         families=TABLE_FAMILIES,
         out_dir=TABLES_DIR,
     shell:
-        "evalkit tables --family {params.families} --config-json {params.config:q} --db {input.db:q}"
+        "evalkit tables --family {params.families} --config-json {params.config:q} --db {params.db:q}"
         " --unit-costs {input.unit_costs:q} --out-dir {params.out_dir:q}"
         " --threads {threads} --memory-mb {resources.mem_mb} > {log:q} 2>&1"
 
@@ -98,9 +98,9 @@ rule excel_workbook:
 
 rule tables:
     input:
-        table_files(TABLE_FAMILIES),
+        named_target(table_files(TABLE_FAMILIES)),
 
 
 rule publish:
     input:
-        released_files(),
+        named_target(released_files()),
