@@ -25,7 +25,7 @@ from evalkit.guard import (
     write_run_status,
 )
 from evalkit.ingest.delivery import discover_quarters, repeated_files, unread_entries, unread_message
-from evalkit.ingest.pseudonym import KEY_FINGERPRINT_FILE, key_fingerprint, load_key
+from evalkit.ingest.pseudonym import KEY_FINGERPRINT_FILE, KeyError_, key_fingerprint, load_key
 from evalkit.provenance import files_fingerprint, source_fingerprint
 from evalkit.reproduce.compare import published_families
 from evalkit.tables.registry import FAMILIES, IN_REPORT, PUBLISHED
@@ -110,7 +110,10 @@ PUBLISH_CODE = source_fingerprint("contract.py", "tables/registry.py", "publish"
 # The pseudonymisation key, made here on first use so that its creation shows on the console; only its
 # fingerprint is passed on. Quarters made with another key are ingested again, and a warehouse not built from
 # exactly the current quarters, key and code is rebuilt (evalkit.guard).
-KEY_FINGERPRINT = key_fingerprint(load_key(config["pseudonym_key_file"]))
+try:
+    KEY_FINGERPRINT = key_fingerprint(load_key(config["pseudonym_key_file"], language=LANGUAGE))
+except KeyError_ as error:
+    raise WorkflowError(line("run", "error", error.message(LANGUAGE), LANGUAGE)) from None
 
 
 wildcard_constraints:
@@ -126,7 +129,7 @@ def quarter_outputs(quarter):
     return [*parquet, str(quarter_dir(quarter) / KEY_FINGERPRINT_FILE)]
 
 
-reingest_other_key([quarter_dir(q) for q in QUARTERS], KEY_FINGERPRINT, config["pseudonym_key_file"])
+reingest_other_key([quarter_dir(q) for q in QUARTERS], KEY_FINGERPRINT, config["pseudonym_key_file"], LANGUAGE)
 stale_warehouse(WAREHOUSE, [quarter_dir(q) for q in QUARTERS], WAREHOUSE_CODE, KEY_FINGERPRINT)
 
 

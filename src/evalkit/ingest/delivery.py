@@ -75,10 +75,10 @@ def classify(path: Path, quarter: str, display: str) -> Delivery:
 def quarter_deliveries(raw_dir: Path, quarter: str) -> list[Delivery]:
     """Every data file of a quarter folder; raises IngestError listing all badly named files at once."""
     if not contract.QUARTER_PATTERN.match(quarter):
-        raise IngestError(f"{quarter}: a delivery folder must be named YYYYQN, e.g. 2021Q3")
+        raise IngestError([FileProblem(quarter, "not_quarter")])
     folder = raw_dir / quarter
     if not folder.is_dir():
-        raise IngestError(f"{folder}: no such delivery folder")
+        raise IngestError([FileProblem(str(folder), "no_folder")])
     deliveries, problems = [], []
     for path in sorted(folder.iterdir()):
         if path.is_dir() or is_ignorable(path):
