@@ -19,6 +19,7 @@ from evalkit.guard import (
     reingest_other_key,
     remove_withdrawn,
     report_front_page,
+    run_status,
     run_summary,
     stale_warehouse,
     warnings_of_run,
@@ -174,6 +175,17 @@ def data_quality_reports():
 def reproduction_inputs():
     """The notebook's reproduction inputs, where the run has one."""
     return {"reproduction_table": REPRODUCTION_CSV} if REPRODUCE else {}
+
+
+# Whether results/ is one complete run's (or no run's yet) as the workflow is read.
+LAST_RUN_COMPLETE = (run_status(RESULTS_DIR) or ("complete",))[0] == "complete"
+
+
+def report_page(path, **how):
+    """A page flagged for `snakemake --report`; after a run that did not complete, only once it exists: a page that
+    run never made (a new quarter's data quality) would stop the report, which then says its results may be
+    stale instead."""
+    return report(path, **how) if LAST_RUN_COMPLETE or Path(path).exists() else path
 
 
 def table_pages():
