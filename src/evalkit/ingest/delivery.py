@@ -21,14 +21,12 @@ class IngestError(Exception):
     """The quarter cannot be ingested; the message lists every file problem found (in English; message() in the
     configured language)."""
 
-    def __init__(self, problems: str | list[FileProblem | str]):
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
+    def __init__(self, problems: list[FileProblem]):
+        self.problems = list(problems)
         super().__init__("\n".join(map(str, self.problems)))
 
     def message(self, language: str = "en") -> str:
-        return "\n".join(
-            f"{p.path}: {p.problem(language)}" if isinstance(p, FileProblem) else str(p) for p in self.problems
-        )
+        return "\n".join(f"{p.path}: {p.problem(language)}" for p in self.problems)
 
 
 def scrub(text: str) -> str:
