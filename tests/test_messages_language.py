@@ -331,6 +331,15 @@ def test_unit_cost_errors_in_tables_read_in_danish(tmp_path, warehouse, capsys, 
     assert capsys.readouterr().err == f"evalkit tables: fejl: {expected.format(path=path)}\n"
 
 
+def test_a_unit_cost_error_is_told_in_the_configs_language(tmp_path, warehouse, capsys):
+    (tmp_path / "unit_costs.csv").write_text("paragraph,unit,price_dkk,price_year\n85,month,400,2021\n")
+    english = tmp_path / "english.yaml"
+    english.write_text(yaml.safe_dump({"language": "en"}))
+    args = ["--config", str(config(tmp_path, [REPORT])), str(english), "--db", str(warehouse)]
+    assert tables_cli([*args, "--out-dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.startswith("evalkit tables: error: ")
+
+
 @pytest.mark.parametrize(
     "payers, expected",
     [

@@ -121,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         args.lang = told or console.language(args.config and args.config["language"])
         return args.run(args)
     except ConfigError as error:
-        args.lang = told or console.language(error.language)
+        if error.language:  # a config the schema passed says its language
+            args.lang = told or error.language
         message = error.message(args.lang)
     except (IngestError, ReopenedCourses, console.Failure) as error:
         message = error.message(args.lang)

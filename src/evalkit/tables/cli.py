@@ -70,7 +70,8 @@ def cli(argv: list[str]) -> int:
         payers = config["payers"] if any(report.business_case for report in reports) else None
         counts = build_tables(families, args.db, reports, args.out_dir, unit_costs, duck.resources_from(args), payers)
     except ConfigError as error:
-        language = console.language(error.language)
+        # a config that the schema passed says its language; the unit costs' and payers' sheets are the config's
+        language = console.language(error.language) if error.language else language
         console.say("tables", "error", error.message(language), language)
         return 2
     except duckdb.OutOfMemoryException:
