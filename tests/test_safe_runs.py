@@ -258,7 +258,7 @@ def test_a_withdrawn_quarter_leaves_no_processed_copy_or_report(workspace):  # n
     assert (tmp_path / "processed" / "quarters" / "2021Q3" / "services.parquet").exists()
     shutil.rmtree(tmp_path / "drops" / "2021Q3")
     run = snakemake(config, "data_quality")
-    assert "quarters 2021Q3 were withdrawn" in run.stderr
+    assert "kvartalerne 2021Q3 er trukket tilbage fra mappen med rådata" in run.stderr  # the configured language
     assert not (tmp_path / "processed" / "quarters" / "2021Q3").exists()
     assert not (tmp_path / "results" / "data_quality" / "2021Q3.md").exists()
     assert (tmp_path / "results" / "data_quality" / "2021Q2.md").exists()
