@@ -30,7 +30,7 @@ report: report_front_page(RESULTS_DIR, Path(workflow.basedir, "workflow/report/w
 # results/run_status.txt says whether results/ is one successful run's (evalkit.guard.write_run_status); a
 # quarter withdrawn from the raw folder loses its processed copy and report when a run (not a dry run) starts.
 onstart:
-    remove_withdrawn(PROCESSED_DIR / "quarters", DATA_QUALITY_DIR, QUARTERS)
+    remove_withdrawn(PROCESSED_DIR / "quarters", DATA_QUALITY_DIR, QUARTERS, LANGUAGE)
     write_run_status(RESULTS_DIR, "running", RUN_STARTED, LANGUAGE)
 
 

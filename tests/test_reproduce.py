@@ -249,7 +249,8 @@ def test_dates_compare_as_text(tmp_path):
     assert rp.reproduce([dict(same, value="2017-05-02")], tmp_path)[0].verdict == "fail"
 
 
-def test_cli_writes_both_files_and_fails_naming_the_figure(tables, tmp_path, capsys):
+def test_cli_writes_both_files_and_fails_naming_the_figure(tables, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("EVALKIT_LANGUAGE", "en")
     published = tmp_path / "published.csv"
     with published.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=rp.PUBLISHED_COLUMNS)

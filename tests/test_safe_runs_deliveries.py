@@ -100,8 +100,11 @@ def test_an_old_file_in_a_new_quarter_is_counted_and_warned_about_before_the_fig
     )
     assert last[1].startswith("evalkit warehouse: advarsel: 2022Q2/851_courses.csv tager 19 af kommune 851s forløb")
     assert last[2].endswith("reproduce.log:")
-    assert last[3] == "evalkit reproduce: fejl: 3 published figure(s) not reproduced:"
-    assert "ended_citizens" in last[4] and "computed 28" in last[4]
+    assert last[3] == "evalkit reproduce: fejl: 3 offentliggjorte tal blev ikke genskabt:"
+    assert "ended_citizens" in last[4] and "offentliggjort 38, beregnet 28" in last[4]
+    # the reproduction's own words, last: how to switch the check off where the change was meant
+    assert last[-1].startswith("Figurtabellerne afviger fra de tal, kilderapporterne har offentliggjort.")
+    assert last[-1].endswith("`published_figures: ''` i konfigurationen eller `snakemake --config published_figures=`.")
 
 
 REOPENING = "course_id,citizen_id,paragraph,start_date,end_date,end_reason\nc1,010190-1234,82a,2021-04-01,,\n"

@@ -12,6 +12,7 @@ import yaml
 from warehouse_factory import build_warehouse
 
 from evalkit.cli import main
+from evalkit.config import ConfigError
 from evalkit.tables.cli import cli
 from evalkit.tables.compute import connect
 from evalkit.tables.registry import FAMILIES
@@ -164,11 +165,11 @@ def test_catalogue_refuses_two_prices_for_one_year_and_unknown_units(tmp_path):
     db = build_warehouse(tmp_path / "w.duckdb", {})
     twice = tmp_path / "twice.csv"
     twice.write_text("paragraph,unit,price_dkk,price_year\n85,hour,400,2021\n§ 85,hour,410,2021\n")
-    with pytest.raises(ValueError, match="two hour prices for paragraph 85 in 2021"):
+    with pytest.raises(ConfigError, match="two hour prices for paragraph 85 in 2021"):
         connect(db, twice)
     unit = tmp_path / "unit.csv"
     unit.write_text("paragraph,unit,price_dkk,price_year\n85,month,400,2021\n")
-    with pytest.raises(ValueError, match="unit must be"):
+    with pytest.raises(ConfigError, match="unit must be"):
         connect(db, unit)
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import duckdb
 
 from evalkit import console
-from evalkit.contract import AccountingError
+from evalkit.config import ConfigError, add_config_arguments, config_from_arguments
 from evalkit.duck import add_resource_arguments, resources_from
 from evalkit.ingest import ingest_quarter
 from evalkit.ingest.delivery import IngestError, scrub
 from evalkit.ingest.dialect import FileProblem
-from evalkit.ingest.pseudonym import KeyError_, load_key
+from evalkit.ingest.pseudonym import load_key
 from evalkit.warehouse.build import build_warehouse, manifest_file
 from evalkit.warehouse.data_quality import ReopenedCourses, reopened_courses
 
@@ -36,7 +36,7 @@ DELEGATED = {
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    key = load_key(args.key_file)
+    key = load_key(args.key_file or (args.config or {}).get("pseudonym_key_file"), language=args.lang)
     outcomes = ingest_quarter(Path(args.raw_dir), args.quarter, Path(args.out_dir), key, resources_from(args))
     for o in outcomes:
         print(
@@ -66,8 +66,8 @@ def _add_language_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lang",
         choices=console.LANGUAGES,
-        default=console.language(),
-        help=f"language of the messages (default: {console.LANGUAGE_ENV}, set by the workflow, else da)",
+        help="language of the messages (default: the config's language where --config or --config-json is given, "
+        f"else {console.LANGUAGE_ENV}, which the workflow sets, else da)",
     )
 
 
@@ -79,7 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--raw-dir", required=True, help="folder holding the YYYYQN delivery folders")
     ingest.add_argument("--quarter", required=True, help="the delivery folder to ingest, e.g. 2021Q3")
     ingest.add_argument("--out-dir", required=True, help="where <table>.parquet, quarantine and ingest_log go")
-    ingest.add_argument("--key-file", help="pseudonymisation key file (EVALKIT_PSEUDONYM_KEY wins when set)")
+    ingest.add_argument(
+        "--key-file",
+        help="pseudonymisation key file (default: the config's pseudonym_key_file; EVALKIT_PSEUDONYM_KEY wins)",
+    )
+    add_config_arguments(ingest, required=False)
     _add_language_argument(ingest)
     add_resource_arguments(ingest)
     ingest.set_defaults(run=_ingest)
@@ -109,14 +113,21 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in DELEGATED:
         return importlib.import_module(DELEGATED[argv[0]][0]).cli(argv[1:])
     args = _parser().parse_args(argv)
+    told, args.lang = args.lang, args.lang or console.language()
     try:
+        # a config given by hand (ingest): its language, unless --lang says another, and its key file
+        given = getattr(args, "config", None) is not None or getattr(args, "config_json", None) is not None
+        args.config = config_from_arguments(args) if given else None
+        args.lang = told or console.language(args.config and args.config["language"])
         return args.run(args)
-    except (IngestError, ReopenedCourses) as error:
+    except ConfigError as error:
+        if error.language:  # a config the schema passed says its language
+            args.lang = told or error.language
+        message = error.message(args.lang)
+    except (IngestError, ReopenedCourses, console.Failure) as error:
         message = error.message(args.lang)
     except FileProblem as error:
         message = f"{error.path}: {error.problem(args.lang)}"
-    except (AccountingError, KeyError_) as error:
-        message = str(error)
     except duckdb.OutOfMemoryException:
         message = console.out_of_memory(args.command, resources_from(args), args.lang)
     # Messages name files, lines and columns; scrub() guarantees no CPR number reaches a log.

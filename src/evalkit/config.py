@@ -20,13 +20,65 @@ from typing import Any
 import jsonschema
 import yaml
 
+from evalkit.console import Failure
 from evalkit.contract import ALL, PAYERS
 
 SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
 
 
-class ConfigError(Exception):
-    """The configuration is invalid; the message says where and why."""
+TEXT = {
+    "en": {
+        "no_config": "{path}: no such file: expected a config file (YAML), e.g. config/config.yaml",
+        "schema": "config {where}: {problem}",
+        "schema_top": "config (top level): {problem}",
+        "not_date": "{where}: {value!r} is not a date (expected YYYY-MM-DD)",
+        "scenario_names": "{where}.business_case.scenarios: scenario names must be unique: {names}",
+        "range": "{where}.business_case.sensitivity.{name}: the range [{low}, {high}] must run from low to high",
+        "period": "{where}: the period ends ({end}) before it starts ({start})",
+        "follow_up": "{where}: follow_up_until ({follow_up}) is before the period's end",
+        "report_ids": "report ids must be unique: {ids}",
+        "no_unit_costs": "{path}: no such file: the config key `unit_costs` (or --unit-costs) names the unit-cost "
+        "catalogue",
+        "unit": "{path}:{line}: unit must be one of {units}, not {unit!r}",
+        "two_prices": "{path}: two {unit} prices for paragraph {paragraph} in {year}",
+        "no_payers": "{path}: no such file: the config key `payers` names the payer shares of the business case",
+        "payer_columns": "{path}: missing column(s) {missing}: expected {columns}",
+        "no_paragraph": "{path}:{line}: column paragraph is empty: expected a paragraph, e.g. 85",
+        "paragraph_twice": "{path}:{line}: column paragraph: {paragraph!r} is listed twice",
+        "shares_sum": "{path}:{line}: columns {payers}: {shares} add up to {total:g}: expected the shares of "
+        "paragraph {paragraph} to add up to 1",
+        "not_share": "{path}:{line}: column {payer}: {text!r} is not a share: expected a number from 0 to 1",
+    },
+    "da": {
+        "no_config": "{path}: filen findes ikke: forventede en konfigurationsfil (YAML), fx config/config.yaml",
+        "schema": "konfigurationen {where}: {problem}",
+        "schema_top": "konfigurationen (øverste niveau): {problem}",
+        "not_date": "{where}: {value!r} er ikke en dato (forventede ÅÅÅÅ-MM-DD)",
+        "scenario_names": "{where}.business_case.scenarios: scenariernes navne skal være forskellige: {names}",
+        "range": "{where}.business_case.sensitivity.{name}: intervallet [{low}, {high}] skal gå fra lav til høj",
+        "period": "{where}: perioden slutter ({end}), før den starter ({start})",
+        "follow_up": "{where}: follow_up_until ({follow_up}) ligger før periodens slutning",
+        "report_ids": "rapporternes id skal være forskellige: {ids}",
+        "no_unit_costs": "{path}: filen findes ikke: konfigurationens nøgle `unit_costs` (eller --unit-costs) "
+        "angiver kataloget over enhedspriser",
+        "unit": "{path}:{line}: enheden skal være en af {units}, ikke {unit!r}",
+        "two_prices": "{path}: to {unit}-priser for paragraf {paragraph} i {year}",
+        "no_payers": "{path}: filen findes ikke: konfigurationens nøgle `payers` angiver business casens betalerandele",
+        "payer_columns": "{path}: kolonne(r) mangler: {missing}: forventede {columns}",
+        "no_paragraph": "{path}:{line}: kolonnen paragraph er tom: forventede en paragraf, fx 85",
+        "paragraph_twice": "{path}:{line}: kolonnen paragraph: {paragraph!r} står to gange",
+        "shares_sum": "{path}:{line}: kolonnerne {payers}: {shares} giver tilsammen {total:g}: forventede, at "
+        "andelene for paragraf {paragraph} giver 1 tilsammen",
+        "not_share": "{path}:{line}: kolonnen {payer}: {text!r} er ikke en andel: forventede et tal fra 0 til 1",
+    },
+}
+
+
+class ConfigError(Failure):
+    """The configuration or a sheet beside it is invalid; the message says where and why."""
+
+    TEXT = TEXT
+    language: str | None = None  # the configured language, where the config got as far as saying it
 
 
 def _as_date(value: Any, where: str) -> dt.date:
@@ -37,7 +89,7 @@ def _as_date(value: Any, where: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError as error:
-        raise ConfigError(f"{where}: {value!r} is not a date (expected YYYY-MM-DD)") from error
+        raise ConfigError("not_date", where=where, value=value) from error
 
 
 def _schema() -> dict[str, Any]:
@@ -63,13 +115,11 @@ def _business_case(block: dict[str, Any], where: str) -> dict[str, Any]:
     scenarios = [dict(s) for s in block.pop("scenarios", [])]
     names = [s["name"] for s in scenarios]
     if len(set(names)) != len(names):
-        raise ConfigError(f"{where}.business_case.scenarios: scenario names must be unique: {names}")
+        raise ConfigError("scenario_names", where=where, names=names)
     sensitivity = {**sensitivity_defaults(), **block.pop("sensitivity", {})}
     for name, (low, high) in sensitivity.items():
         if low > high:
-            raise ConfigError(
-                f"{where}.business_case.sensitivity.{name}: the range [{low}, {high}] must run from low to high"
-            )
+            raise ConfigError("range", where=where, name=name, low=low, high=high)
     return {**business_case_defaults(), **block, "scenarios": scenarios, "sensitivity": sensitivity}
 
 
@@ -86,11 +136,11 @@ def normalise(config: dict[str, Any]) -> dict[str, Any]:
         start = _as_date(report["period"]["start"], f"{where}.period.start")
         end = _as_date(report["period"]["end"], f"{where}.period.end")
         if end < start:
-            raise ConfigError(f"{where}: the period ends ({end}) before it starts ({start})")
+            raise ConfigError("period", where=where, end=end, start=start)
         report["period"] = {"start": start, "end": end}
         report["follow_up_until"] = _as_date(report.get("follow_up_until", end), f"{where}.follow_up_until")
         if report["follow_up_until"] < end:
-            raise ConfigError(f"{where}: follow_up_until ({report['follow_up_until']}) is before the period's end")
+            raise ConfigError("follow_up", where=where, follow_up=report["follow_up_until"])
         if report["municipalities"] != "all":
             report["municipalities"] = [str(m) for m in report["municipalities"]]
         if "business_case" in report:
@@ -98,7 +148,7 @@ def normalise(config: dict[str, Any]) -> dict[str, Any]:
         reports.append(report)
     ids = [r["id"] for r in reports]
     if len(set(ids)) != len(ids):
-        raise ConfigError(f"report ids must be unique: {ids}")
+        raise ConfigError("report_ids", ids=ids)
     config["reports"] = reports
     return config
 
@@ -108,9 +158,13 @@ def validate(config: dict[str, Any]) -> dict[str, Any]:
     try:
         jsonschema.validate(config, schema)
     except jsonschema.ValidationError as error:
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise ConfigError(f"config {where}: {error.message}") from error
-    return normalise(config)
+        where = "/".join(str(p) for p in error.absolute_path)
+        raise ConfigError("schema" if where else "schema_top", where=where, problem=error.message) from error
+    try:
+        return normalise(config)
+    except ConfigError as error:
+        error.language = config.get("language")
+        raise
 
 
 def _merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
@@ -126,13 +180,15 @@ def load_config(paths: str | Path | Sequence[str | Path]) -> dict[str, Any]:
     """The validated configuration from a YAML file, or from several merged as snakemake merges them."""
     merged: dict[str, Any] = {}
     for path in [paths] if isinstance(paths, str | Path) else paths:
+        if not Path(path).is_file():
+            raise ConfigError("no_config", path=path)
         with open(path, encoding="utf-8") as handle:
             merged = _merge(merged, yaml.safe_load(handle) or {})
     return validate(merged)
 
 
-def add_config_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_mutually_exclusive_group(required=True)
+def add_config_arguments(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    group = parser.add_mutually_exclusive_group(required=required)
     group.add_argument(
         "--config",
         nargs="+",
@@ -198,18 +254,20 @@ def normalise_paragraph(value: str) -> str:
 def read_unit_costs(path: str | Path) -> list[tuple[str, str, float, int]]:
     """config/unit_costs.csv as (paragraph, unit, price_dkk, price_year) rows, paragraphs normalised as the
     warehouse normalises them (`§ 85` -> `85`). Refuses an unknown unit and two prices for one year."""
+    if not Path(path).is_file():
+        raise ConfigError("no_unit_costs", path=path)
     rows = []
     with open(path, encoding="utf-8-sig", newline="") as handle:
         for line, record in enumerate(csv.DictReader(handle), start=2):
             paragraph = normalise_paragraph(record["paragraph"])
             unit = record["unit"].strip().lower()
             if unit not in PRICE_UNITS:
-                raise ValueError(f"{path}:{line}: unit must be one of {PRICE_UNITS}, not {unit!r}")
+                raise ConfigError("unit", path=path, line=line, units=PRICE_UNITS, unit=unit)
             rows.append((paragraph, unit, float(record["price_dkk"]), int(record["price_year"])))
     seen = set()
     for paragraph, unit, _, year in rows:
         if (paragraph, unit, year) in seen:  # two prices for one year: which one holds would be arbitrary
-            raise ValueError(f"{path}: two {unit} prices for paragraph {paragraph} in {year}")
+            raise ConfigError("two_prices", path=path, unit=unit, paragraph=paragraph, year=year)
         seen.add((paragraph, unit, year))
     return rows
 
@@ -224,26 +282,31 @@ def read_payers(path: str | Path) -> dict[str, tuple[float, float, float]]:
     from 0 to 1 adding up to 1. A paragraph not in the file is the kommune's alone (contract section 7)."""
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(f"{path}: no such file: the config key `payers` names the payer shares of the business case")
+        raise ConfigError("no_payers", path=path)
     columns = ("paragraph", *PAYERS)
     payers: dict[str, tuple[float, float, float]] = {}
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in columns if c not in (reader.fieldnames or ())]
         if missing:
-            raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}: expected {', '.join(columns)}")
+            raise ConfigError("payer_columns", path=path, missing=", ".join(missing), columns=", ".join(columns))
         for record in reader:
             line = reader.line_num
             paragraph = normalise_paragraph(record["paragraph"] or "")
             if not paragraph:
-                raise ConfigError(f"{path}:{line}: column paragraph is empty: expected a paragraph, e.g. 85")
+                raise ConfigError("no_paragraph", path=path, line=line)
             if paragraph in payers:
-                raise ConfigError(f"{path}:{line}: column paragraph: {record['paragraph']!r} is listed twice")
+                raise ConfigError("paragraph_twice", path=path, line=line, paragraph=record["paragraph"])
             shares = [_share(path, line, payer, record[payer]) for payer in PAYERS]
             if abs(sum(shares) - 1) > SHARE_TOLERANCE:
                 raise ConfigError(
-                    f"{path}:{line}: columns {', '.join(PAYERS)}: {', '.join(map(str, shares))} add up to "
-                    f"{sum(shares):g}: expected the shares of paragraph {paragraph} to add up to 1"
+                    "shares_sum",
+                    path=path,
+                    line=line,
+                    payers=", ".join(PAYERS),
+                    shares=", ".join(map(str, shares)),
+                    total=sum(shares),
+                    paragraph=paragraph,
                 )
             payers[paragraph] = (shares[0], shares[1], shares[2])
     return payers
@@ -256,7 +319,7 @@ def _share(path: Path, line: int, payer: str, cell: str | None) -> float:
     except ValueError:
         share = float("nan")
     if not 0 <= share <= 1:
-        raise ConfigError(f"{path}:{line}: column {payer}: {text!r} is not a share: expected a number from 0 to 1")
+        raise ConfigError("not_share", path=path, line=line, payer=payer, text=text)
     return share
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Mapping
+from typing import ClassVar
 
 from evalkit.duck import ENV_VAR, MEMORY_SHARE, Resources
 
@@ -17,9 +19,31 @@ LANGUAGES = ("da", "en")
 LANGUAGE_ENV = "EVALKIT_LANGUAGE"
 
 
-def language() -> str:
-    """The language messages are in where a command is not told: the workflow's, else Danish."""
+def language(configured: str | None = None) -> str:
+    """The language messages are in where a command is not told (--lang): the configured one where the command was
+    given a config, else the workflow's (EVALKIT_LANGUAGE), else Danish."""
+    if configured in LANGUAGES:
+        return configured
     return os.environ.get(LANGUAGE_ENV) if os.environ.get(LANGUAGE_ENV) in LANGUAGES else "da"
+
+
+def text(catalogue: Mapping[str, Mapping[str, str]], code: str, language: str = "en", /, **params: object) -> str:
+    """A message of a catalogue {"da": {code: text}, "en": {code: text}}, its {placeholders} filled in."""
+    return catalogue["da" if language == "da" else "en"][code].format(**params)
+
+
+class Failure(Exception):
+    """An error told in the language of whoever shows it: a code of the class's TEXT catalogue (see text()) and the
+    values its text names. str() is the English text; message(language) the text in a language."""
+
+    TEXT: ClassVar[Mapping[str, Mapping[str, str]]] = {"da": {}, "en": {}}
+
+    def __init__(self, code: str, **params: object):
+        self.code, self.params = code, params
+        super().__init__(self.message())
+
+    def message(self, language: str = "en") -> str:
+        return text(self.TEXT, self.code, language, **self.params)
 
 
 SEVERITY = {"error": {"en": "error", "da": "fejl"}, "warning": {"en": "warning", "da": "advarsel"}}

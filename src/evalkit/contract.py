@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from evalkit.console import Failure, text
+
 # Kinds of column: how a raw text cell is parsed and checked (see evalkit.validation).
 TEXT = "text"  # free text, trimmed
 IDENT = "ident"  # an identifier: trimmed text that must not be a CPR number
@@ -280,8 +282,45 @@ SECONDARY_MASK = "x"
 SMALLEST_SHOWN = 5
 
 
-class AccountingError(Exception):
-    """A file's rows read differ from its rows loaded plus rows quarantined: a row was lost or counted twice."""
+ACCOUNTING_TEXT = {
+    "en": {
+        "rows": "{file}: {read} rows read but {loaded} loaded + {quarantined} quarantined; no row may be lost or "
+        "counted twice",
+        "lines": "{file}: {lines} lines but 1 header + {loaded} loaded + {quarantined} quarantined + {blank} blank + "
+        "{in_cells} inside multi-line cells + {above} above the header; no line may be lost or counted twice",
+        "warehouse_counts": "row accounting does not add up:",
+        "warehouse_counts_file": "{file}: read {read}, loaded {loaded}, quarantined {quarantined} (quarantine table "
+        "holds {held} lines); {lines} lines = 1 header + loaded + quarantined + {blank} blank + {in_cells} inside "
+        "multi-line cells + {above} above the header?",
+        "warehouse_tables": "rows in the tables differ from the ingest log:",
+        "warehouse_tables_file": "{file}: log says {logged} loaded, tables hold {held}",
+    },
+    "da": {
+        "rows": "{file}: {read} rækker læst, men {loaded} indlæst + {quarantined} i karantæne; ingen række må gå tabt "
+        "eller tælle to gange",
+        "lines": "{file}: {lines} linjer, men 1 overskrift + {loaded} indlæst + {quarantined} i karantæne + {blank} "
+        "blanke + {in_cells} inde i celler over flere linjer + {above} over overskriften; ingen linje må gå tabt "
+        "eller tælle to gange",
+        "warehouse_counts": "rækkeregnskabet går ikke op:",
+        "warehouse_counts_file": "{file}: læst {read}, indlæst {loaded}, i karantæne {quarantined} "
+        "(karantænetabellen har {held} linjer); {lines} linjer = 1 overskrift + indlæst + i karantæne + {blank} "
+        "blanke + {in_cells} inde i celler over flere linjer + {above} over overskriften?",
+        "warehouse_tables": "rækkerne i tabellerne afviger fra indlæsningsloggen:",
+        "warehouse_tables_file": "{file}: loggen siger {logged} indlæst, tabellerne har {held}",
+    },
+}
+
+
+class AccountingError(Failure):
+    """A file's rows read differ from its rows loaded plus rows quarantined, or its lines from its rows: a row was
+    lost or counted twice. A warehouse's error lists the files (param `files`), a line each."""
+
+    TEXT = ACCOUNTING_TEXT
+
+    def message(self, language: str = "en") -> str:
+        files = self.params.get("files", ())
+        each = [text(self.TEXT, f"{self.code}_file", language, **values) for values in files]
+        return "\n".join([text(self.TEXT, self.code, language, **self.params), *each])
 
 
 def ddl(name: str, columns) -> str:

@@ -33,17 +33,32 @@ def key_source(key_file: str) -> str:
     return ENV_VAR if os.environ.get(ENV_VAR) else str(Path(key_file).expanduser())
 
 
-def reingest_other_key(quarter_dirs: list[Path], key: str, key_file: str) -> list[str]:
+# What the workflow says on the console before any job, in the configured language.
+NOTICE = {
+    "en": {
+        "other_key": "evalkit: quarters {quarters} were made with another pseudonymisation key than the current one "
+        "({source}); they are ingested again with it, so that no warehouse mixes two keys. If the key was lost or "
+        "changed by mistake, stop the run and put the earlier key back.",
+        "withdrawn": "evalkit: quarters {quarters} were withdrawn from the raw folder; their processed copies and "
+        "data-quality reports are removed.",
+    },
+    "da": {
+        "other_key": "evalkit: kvartalerne {quarters} er lavet med en anden pseudonymiseringsnøgle end den nuværende "
+        "({source}); de indlæses igen med den, så intet lager (warehouse) blander to nøgler. Er nøglen mistet eller "
+        "ændret ved en fejl, så stop kørslen, og læg den tidligere nøgle tilbage.",
+        "withdrawn": "evalkit: kvartalerne {quarters} er trukket tilbage fra mappen med rådata; deres behandlede "
+        "kopier og datakvalitetsrapporter er fjernet.",
+    },
+}
+
+
+def reingest_other_key(quarter_dirs: list[Path], key: str, key_file: str, language: str = "da") -> list[str]:
     """Have the quarters made with another key than key (a fingerprint) ingested again; their names."""
     other = [d for d in quarter_dirs if d.is_dir() and recorded_fingerprint(d) not in (None, key)]
     if other:
         names = ", ".join(d.name for d in other)
-        print(
-            f"evalkit: quarters {names} were made with another pseudonymisation key than the current one "
-            f"({key_source(key_file)}); they are ingested again with it, so that no warehouse mixes two keys. If "
-            "the key was lost or changed by mistake, stop the run and put the earlier key back.",
-            file=sys.stderr,
-        )
+        notice = console.text(NOTICE, "other_key", language, quarters=names, source=key_source(key_file))
+        print(notice, file=sys.stderr)
         for folder in other:
             (folder / KEY_FINGERPRINT_FILE).unlink()
     return [d.name for d in other]
@@ -140,7 +155,9 @@ def report_front_page(results_dir: Path, front_page: Path, language: str = "da")
     return target.resolve()
 
 
-def remove_withdrawn(quarters_dir: Path, data_quality_dir: Path, quarters: list[str]) -> list[str]:
+def remove_withdrawn(
+    quarters_dir: Path, data_quality_dir: Path, quarters: list[str], language: str = "da"
+) -> list[str]:
     """Remove the ingest output and data-quality report of every quarter no longer under the raw folder: a
     withdrawn delivery leaves no pseudonymised copy behind. The names of the quarters removed."""
     withdrawn = sorted(
@@ -157,11 +174,7 @@ def remove_withdrawn(quarters_dir: Path, data_quality_dir: Path, quarters: list[
         report.unlink()
     gone = sorted(set(withdrawn) | {p.stem for p in reports})
     if gone:
-        print(
-            f"evalkit: quarters {', '.join(gone)} were withdrawn from the raw folder; their processed copies and "
-            "data-quality reports are removed.",
-            file=sys.stderr,
-        )
+        print(console.text(NOTICE, "withdrawn", language, quarters=", ".join(gone)), file=sys.stderr)
     return gone
 
 

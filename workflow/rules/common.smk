@@ -19,13 +19,14 @@ from evalkit.guard import (
     reingest_other_key,
     remove_withdrawn,
     report_front_page,
+    run_status,
     run_summary,
     stale_warehouse,
     warnings_of_run,
     write_run_status,
 )
 from evalkit.ingest.delivery import discover_quarters, repeated_files, unread_entries, unread_message
-from evalkit.ingest.pseudonym import KEY_FINGERPRINT_FILE, key_fingerprint, load_key
+from evalkit.ingest.pseudonym import KEY_FINGERPRINT_FILE, KeyError_, key_fingerprint, load_key
 from evalkit.provenance import files_fingerprint, source_fingerprint
 from evalkit.reproduce.compare import published_families
 from evalkit.tables.registry import FAMILIES, IN_REPORT, PUBLISHED
@@ -110,7 +111,10 @@ PUBLISH_CODE = source_fingerprint("contract.py", "tables/registry.py", "publish"
 # The pseudonymisation key, made here on first use so that its creation shows on the console; only its
 # fingerprint is passed on. Quarters made with another key are ingested again, and a warehouse not built from
 # exactly the current quarters, key and code is rebuilt (evalkit.guard).
-KEY_FINGERPRINT = key_fingerprint(load_key(config["pseudonym_key_file"]))
+try:
+    KEY_FINGERPRINT = key_fingerprint(load_key(config["pseudonym_key_file"], language=LANGUAGE))
+except KeyError_ as error:
+    raise WorkflowError(line("run", "error", error.message(LANGUAGE), LANGUAGE)) from None
 
 
 wildcard_constraints:
@@ -126,7 +130,7 @@ def quarter_outputs(quarter):
     return [*parquet, str(quarter_dir(quarter) / KEY_FINGERPRINT_FILE)]
 
 
-reingest_other_key([quarter_dir(q) for q in QUARTERS], KEY_FINGERPRINT, config["pseudonym_key_file"])
+reingest_other_key([quarter_dir(q) for q in QUARTERS], KEY_FINGERPRINT, config["pseudonym_key_file"], LANGUAGE)
 stale_warehouse(WAREHOUSE, [quarter_dir(q) for q in QUARTERS], WAREHOUSE_CODE, KEY_FINGERPRINT)
 
 
@@ -171,6 +175,17 @@ def data_quality_reports():
 def reproduction_inputs():
     """The notebook's reproduction inputs, where the run has one."""
     return {"reproduction_table": REPRODUCTION_CSV} if REPRODUCE else {}
+
+
+# Whether results/ is one complete run's (or no run's yet) as the workflow is read.
+LAST_RUN_COMPLETE = (run_status(RESULTS_DIR) or ("complete",))[0] == "complete"
+
+
+def report_page(path, **how):
+    """A page flagged for `snakemake --report`; after a run that did not complete, only once it exists: a page that
+    run never made (a new quarter's data quality) would stop the report, which then says its results may be
+    stale instead."""
+    return report(path, **how) if LAST_RUN_COMPLETE or Path(path).exists() else path
 
 
 def table_pages():

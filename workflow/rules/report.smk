@@ -6,18 +6,21 @@ rule report_pages:
     input:
         [source for source, _ in page_sources()],
     output:
-        [report(path, caption=table_caption(path), category=report_section(config, "tables")) for path in table_pages()],
+        [
+            report_page(path, caption=table_caption(path), category=report_section(config, "tables"))
+            for path in table_pages()
+        ],
         # what the masking did and what the audit found, with the tables
         [
-            report(path, caption="../report/audit.rst", category=report_section(config, "tables"))
+            report_page(path, caption="../report/audit.rst", category=report_section(config, "tables"))
             for path in audit_pages()
         ],
         [
-            report(path, caption="../report/data_quality.rst", category=report_section(config, "data_quality"))
+            report_page(path, caption="../report/data_quality.rst", category=report_section(config, "data_quality"))
             for path in data_quality_pages()
         ],
         [
-            report(path, caption="../report/reproduction.rst", category=report_section(config, "reproduction"))
+            report_page(path, caption="../report/reproduction.rst", category=report_section(config, "reproduction"))
             for path in reproduction_pages()
         ],
     log:

@@ -21,14 +21,12 @@ class IngestError(Exception):
     """The quarter cannot be ingested; the message lists every file problem found (in English; message() in the
     configured language)."""
 
-    def __init__(self, problems: str | list[FileProblem | str]):
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
+    def __init__(self, problems: list[FileProblem]):
+        self.problems = list(problems)
         super().__init__("\n".join(map(str, self.problems)))
 
     def message(self, language: str = "en") -> str:
-        return "\n".join(
-            f"{p.path}: {p.problem(language)}" if isinstance(p, FileProblem) else str(p) for p in self.problems
-        )
+        return "\n".join(f"{p.path}: {p.problem(language)}" for p in self.problems)
 
 
 def scrub(text: str) -> str:
@@ -75,10 +73,10 @@ def classify(path: Path, quarter: str, display: str) -> Delivery:
 def quarter_deliveries(raw_dir: Path, quarter: str) -> list[Delivery]:
     """Every data file of a quarter folder; raises IngestError listing all badly named files at once."""
     if not contract.QUARTER_PATTERN.match(quarter):
-        raise IngestError(f"{quarter}: a delivery folder must be named YYYYQN, e.g. 2021Q3")
+        raise IngestError([FileProblem(quarter, "not_quarter")])
     folder = raw_dir / quarter
     if not folder.is_dir():
-        raise IngestError(f"{folder}: no such delivery folder")
+        raise IngestError([FileProblem(str(folder), "no_folder")])
     deliveries, problems = [], []
     for path in sorted(folder.iterdir()):
         if path.is_dir() or is_ignorable(path):

@@ -63,6 +63,11 @@ REASONS: dict[str, tuple[str, str]] = {
 
 # Why a whole file cannot be used: code -> (English, Danish).
 FILE_PROBLEMS: dict[str, tuple[str, str]] = {
+    "not_quarter": (
+        "a delivery folder must be named YYYYQN, e.g. 2021Q3",
+        "en leverancemappe skal hedde ÅÅÅÅQN, fx 2021Q3",
+    ),
+    "no_folder": ("no such delivery folder", "leverancemappen findes ikke"),
     "not_data_file": (
         "not a CSV or Excel file: expected <kommunekode>_<table>.csv (or .xlsx)",
         "ikke en CSV- eller Excel-fil: forventede <kommunekode>_<tabel>.csv (eller .xlsx)",

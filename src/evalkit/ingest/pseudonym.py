@@ -17,6 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from evalkit import console
+
 ENV_VAR = "EVALKIT_PSEUDONYM_KEY"
 _BLOCK = 64  # SHA-256 block size in bytes
 MIN_KEY_BYTES = 32  # a shorter key could be guessed, and every citizen key with it
@@ -25,8 +27,51 @@ KEY_FINGERPRINT_FILE = "pseudonym_key.fingerprint"
 _FINGERPRINT_TEXT = b"evalkit pseudonym key fingerprint"
 
 
-class KeyError_(Exception):
-    """The pseudonymisation key cannot be had (bad location, unreadable file)."""
+TEXT = {
+    "en": {
+        "no_key": "no pseudonymisation key: set {env} or pseudonym_key_file in the config",
+        "inside_project": "the pseudonymisation key file {path} lies inside the project folder {root}; it must live "
+        "outside the repository so it is never committed or shipped with results",
+        "empty": "the pseudonymisation key file {path} is empty",
+        "short": "the pseudonymisation key from {source} is {length} bytes long; at least {minimum} are needed. Use a "
+        "key of {minimum} or more random characters, or remove the key file to have one made",
+        "other_key": "quarters {quarters} were pseudonymised with another key than the current one (fingerprint "
+        "{key}; each quarter's is in its {file}), so their citizens would not join the others'. Run the pipeline "
+        "(snakemake), which ingests them again with the current key, or put back the key file they were made with",
+        "key_file": "the key file {path}",
+        "created": "evalkit: created a new pseudonymisation key at {path}. Back this file up: citizen keys only match "
+        "across quarters made with the same key, and a lost key means ingesting every quarter again (or set {env}).",
+    },
+    "da": {
+        "no_key": "ingen pseudonymiseringsnøgle: sæt {env} eller pseudonym_key_file i konfigurationen",
+        "inside_project": "nøglefilen {path} til pseudonymiseringen ligger i projektmappen {root}; den skal ligge uden "
+        "for repositoriet, så den aldrig kommer med i et commit eller i resultaterne",
+        "empty": "nøglefilen {path} til pseudonymiseringen er tom",
+        "short": "pseudonymiseringsnøglen fra {source} er {length} bytes lang; der kræves mindst {minimum}. Brug en "
+        "nøgle på {minimum} eller flere tilfældige tegn, eller fjern nøglefilen, så der laves en ny",
+        "other_key": "kvartalerne {quarters} er pseudonymiseret med en anden nøgle end den nuværende (fingeraftryk "
+        "{key}; hvert kvartals står i dets {file}), så deres borgere ikke kan kobles med de andres. Kør pipelinen "
+        "(snakemake), som indlæser dem igen med den nuværende nøgle, eller læg den nøglefil tilbage, de blev lavet "
+        "med",
+        "key_file": "nøglefilen {path}",
+        "created": "evalkit: der er lavet en ny pseudonymiseringsnøgle i {path}. Tag en sikkerhedskopi af filen: "
+        "borgernøgler passer kun sammen på tværs af kvartaler lavet med samme nøgle, og en mistet nøgle betyder, at "
+        "hvert kvartal skal indlæses igen (eller sæt {env}).",
+    },
+}
+
+
+class KeyError_(console.Failure):
+    """The pseudonymisation key cannot be had (bad location, unreadable file, too short) or quarters were made with
+    another key."""
+
+    TEXT = TEXT
+
+    def message(self, language: str = "en") -> str:
+        # a key's source: the environment variable, or a key file (named in the language)
+        source = self.params.get("source")
+        shown = {"source": console.text(TEXT, "key_file", language, path=source)} if isinstance(source, Path) else {}
+        return console.text(TEXT, self.code, language, **(self.params | shown))
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -37,34 +82,29 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def load_key(key_file: str | os.PathLike | None, project_root: Path | None = None) -> bytes:
-    """The key bytes: the environment variable wins; otherwise the key file, created with 32 random bytes if absent."""
+def load_key(key_file: str | os.PathLike | None, project_root: Path | None = None, language: str = "en") -> bytes:
+    """The key bytes: the environment variable wins; otherwise the key file, created with 32 random bytes if absent
+    (said on the console in the language)."""
     from_env = os.environ.get(ENV_VAR)
     if from_env:
         return _long_enough(from_env.encode("utf-8"), ENV_VAR)
     if not key_file:
-        raise KeyError_(f"no pseudonymisation key: set {ENV_VAR} or pseudonym_key_file in the config")
+        raise KeyError_("no_key", env=ENV_VAR)
     path = Path(key_file).expanduser().resolve()
     root = (project_root or Path.cwd()).resolve()
     if _inside(path, root):
-        raise KeyError_(
-            f"the pseudonymisation key file {path} lies inside the project folder {root}; "
-            "it must live outside the repository so it is never committed or shipped with results"
-        )
+        raise KeyError_("inside_project", path=path, root=root)
     if not path.exists():
-        _create_key_file(path)
+        _create_key_file(path, language)
     key = path.read_text(encoding="utf-8").strip().encode("utf-8")
     if not key:
-        raise KeyError_(f"the pseudonymisation key file {path} is empty")
-    return _long_enough(key, f"the key file {path}")
+        raise KeyError_("empty", path=path)
+    return _long_enough(key, path)
 
 
-def _long_enough(key: bytes, source: str) -> bytes:
+def _long_enough(key: bytes, source: str | Path) -> bytes:
     if len(key) < MIN_KEY_BYTES:
-        raise KeyError_(
-            f"the pseudonymisation key from {source} is {len(key)} bytes long; at least {MIN_KEY_BYTES} are needed. "
-            f"Use a key of {MIN_KEY_BYTES} or more random characters, or remove the key file to have one made"
-        )
+        raise KeyError_("short", source=source, length=len(key), minimum=MIN_KEY_BYTES)
     return key
 
 
@@ -83,7 +123,7 @@ def recorded_fingerprint(quarter_dir: Path) -> str | None:
     return path.read_text(encoding="utf-8").strip() if path.exists() else None
 
 
-def _create_key_file(path: Path) -> None:
+def _create_key_file(path: Path, language: str = "en") -> None:
     """Write a fresh random key to path, atomically: Snakemake runs ingest jobs side by side, and every one of them
     must end up with the same key, complete, whichever of them creates it."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,12 +136,7 @@ def _create_key_file(path: Path) -> None:
         return
     finally:
         os.unlink(partial)
-    print(
-        f"evalkit: created a new pseudonymisation key at {path}. Back this file up: citizen keys only match "
-        f"across quarters made with the same key, and a lost key means ingesting every quarter again (or set "
-        f"{ENV_VAR}).",
-        file=sys.stderr,
-    )
+    print(console.text(TEXT, "created", language, path=path, env=ENV_VAR), file=sys.stderr)
 
 
 def hmac_pads(key: bytes) -> tuple[bytes, bytes]:

@@ -227,13 +227,17 @@ def _account(con: duckdb.DuckDBPyConnection, table: Table, batch: list[Read]) ->
     for o in outcomes.values():
         if o.rows_read != o.rows_loaded + o.rows_quarantined:
             raise AccountingError(
-                f"{o.delivery.display}: {o.rows_read} rows read but {o.rows_loaded} loaded + {o.rows_quarantined} "
-                "quarantined; no row may be lost or counted twice"
+                "rows", file=o.delivery.display, read=o.rows_read, loaded=o.rows_loaded, quarantined=o.rows_quarantined
             )
         if not o.lines_accounted():
             raise AccountingError(
-                f"{o.delivery.display}: {o.lines} lines but 1 header + {o.rows_loaded} loaded + "
-                f"{o.rows_quarantined} quarantined + {o.lines_blank} blank + {o.lines_in_cells} inside multi-line "
-                f"cells + {o.header_line - 1} above the header; no line may be lost or counted twice"
+                "lines",
+                file=o.delivery.display,
+                lines=o.lines,
+                loaded=o.rows_loaded,
+                quarantined=o.rows_quarantined,
+                blank=o.lines_blank,
+                in_cells=o.lines_in_cells,
+                above=o.header_line - 1,
             )
     return outcomes

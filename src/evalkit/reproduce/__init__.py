@@ -38,15 +38,16 @@ def cli(argv: list[str]) -> int:
         "--report-ids", nargs="*", help="compare only the figures of these configured reports (default: every figure)"
     )
     args = parser.parse_args(argv)
+    language = console.language()
     published_path, tables_dir = Path(args.published), Path(args.tables)
-    published = read_published(published_path)
-    if args.report_ids is not None:
-        # A run configured with other reports (another --configfile) has no tables for the rest to match.
-        published = [row for row in published if row["report_id"] in set(args.report_ids)]
     try:
+        published = read_published(published_path)
+        if args.report_ids is not None:
+            # A run configured with other reports (another --configfile) has no tables for the rest to match.
+            published = [row for row in published if row["report_id"] in set(args.report_ids)]
         outcomes = reproduce(published, tables_dir)
     except ReproductionError as error:
-        print(f"evalkit reproduce: error: {error}", file=sys.stderr)
+        console.say("reproduce", "error", error.message(language), language)
         return 2
     write_csv(Path(args.csv), outcomes)
     write_markdown(Path(args.md), outcomes, published_path, tables_dir, load_municipalities(args.municipalities))
@@ -59,7 +60,7 @@ def cli(argv: list[str]) -> int:
         if o.verdict == "known_deviation":
             print(f"  known deviation: {o.row['report_id']} {o.row['kommunekode']} {o.row['metric']}: {o.detail}")
     if counts["fail"]:
-        console.say("reproduce", "error", failure_message(outcomes), console.language())
+        console.say("reproduce", "error", failure_message(outcomes, language), language)
         return 1
     return 0
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from evalkit.console import Failure
 from evalkit.contract import ALL
 
 PUBLISHED_COLUMNS = (
@@ -59,8 +60,51 @@ ROUNDING: dict[str, Callable[[float, float], bool]] = {
 }
 
 
-class ReproductionError(Exception):
-    """A published row that cannot be evaluated: a missing table, column or row, or a malformed metric."""
+TEXT = {
+    "en": {
+        "bad_term": "cannot read the metric term {term!r}",
+        "bad_selector": "cannot read the selector in {term!r}: expected key=value",
+        "bad_metric": "cannot read the metric {metric!r}: at most one ' / '",
+        "no_table": "no figure table {path}",
+        "no_column": "{family}.csv has no column {columns}",
+        "rows": "{family}.csv: {n} rows for {term} at report {report}, kommunekode {kommunekode}, expected 1",
+        "not_number": "{term} is {value!r}, not a number",
+        "empty": "{term} is empty",
+        "no_rows": "{family}.csv has no rows for report {report}, kommunekode {kommunekode}",
+        "empty_at": "{term} is empty at report {report}, kommunekode {kommunekode}",
+        "division": "division by zero at report {report}, kommunekode {kommunekode}",
+        "no_municipality": "no municipality of {report} has {metric}",
+        "rounding": "unknown rounding {rounding!r}",
+        "published_columns": "{path} lacks the columns {columns}",
+        "mismatch": "published {published}, computed {computed}",
+    },
+    "da": {
+        "bad_term": "kan ikke læse metrikkens led {term!r}",
+        "bad_selector": "kan ikke læse udvælgelsen i {term!r}: forventede nøgle=værdi",
+        "bad_metric": "kan ikke læse metrikken {metric!r}: højst én ' / '",
+        "no_table": "ingen figurtabel {path}",
+        "no_column": "{family}.csv har ingen kolonne {columns}",
+        "rows": "{family}.csv: {n} rækker for {term} ved rapport {report}, kommunekode {kommunekode}, forventede 1",
+        "not_number": "{term} er {value!r}, ikke et tal",
+        "empty": "{term} er tom",
+        "no_rows": "{family}.csv har ingen rækker for rapport {report}, kommunekode {kommunekode}",
+        "empty_at": "{term} er tom ved rapport {report}, kommunekode {kommunekode}",
+        "division": "division med nul ved rapport {report}, kommunekode {kommunekode}",
+        "no_municipality": "ingen kommune i {report} har {metric}",
+        "rounding": "ukendt afrunding {rounding!r}",
+        "published_columns": "{path} mangler kolonnerne {columns}",
+        "mismatch": "offentliggjort {published}, beregnet {computed}",
+    },
+}
+# A municipality without the figure (e.g. no citizens at a step) takes no part in a min, max or count.
+_NO_FIGURE = ("empty", "empty_at", "division")
+
+
+class ReproductionError(Failure):
+    """Why a published figure is not reproduced: a row that cannot be evaluated (a missing table, column or row, a
+    malformed metric) or, not raised, a computed value that differs (code `mismatch`)."""
+
+    TEXT = TEXT
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -108,12 +152,12 @@ def _parse_sum(text: str) -> tuple[tuple[int, Term], ...]:
     for sign, term in zip(signs, terms, strict=True):
         match = TERM.match(term.strip())
         if not match:
-            raise ReproductionError(f"cannot read the metric term {term!r}")
+            raise ReproductionError("bad_term", term=term)
         selector = ()
         if match.group(2):
             pairs = [p.split("=", 1) for p in match.group(2).split(",")]
             if any(len(p) != 2 for p in pairs):
-                raise ReproductionError(f"cannot read the selector in {term!r}: expected key=value")
+                raise ReproductionError("bad_selector", term=term)
             selector = tuple((k.strip(), v.strip()) for k, v in pairs)
         out.append((sign, Term(match.group(1), selector)))
     return tuple(out)
@@ -123,7 +167,7 @@ def parse_metric(text: str) -> Metric:
     """`a[k=v] + b`, `(a - b) / c`: a sum, optionally divided by another sum."""
     parts = re.split(r"\s+/\s+", text.strip())
     if len(parts) > 2 or not parts[0]:
-        raise ReproductionError(f"cannot read the metric {text!r}: at most one ' / '")
+        raise ReproductionError("bad_metric", metric=text)
     return Metric(_parse_sum(parts[0]), _parse_sum(parts[1]) if len(parts) == 2 else ())
 
 
@@ -143,7 +187,7 @@ class FigureTables:
         if family not in self._cache:
             path = self.folder / f"{family}.csv"
             if not path.exists():
-                raise ReproductionError(f"no figure table {path}")
+                raise ReproductionError("no_table", path=path)
             with path.open(encoding="utf-8", newline="") as handle:
                 reader = csv.DictReader(handle)
                 self._cache[family] = (list(reader.fieldnames or []), list(reader))
@@ -158,13 +202,13 @@ class FigureTables:
         return sorted({r["kommunekode"] for r in rows if r["report"] == report_id and r["kommunekode"] != ALL})
 
 
-def _cell(family: str, rows: list[dict[str, str]], columns: list[str], term: Term, where: str) -> str:
+def _cell(family: str, rows: list[dict[str, str]], columns: list[str], term: Term, where: dict[str, str]) -> str:
     missing = [c for c in [term.column, *(k for k, _ in term.selector)] if c not in columns]
     if missing:
-        raise ReproductionError(f"{family}.csv has no column {', '.join(missing)}")
+        raise ReproductionError("no_column", family=family, columns=", ".join(missing))
     picked = [r for r in rows if all(r[k] == v for k, v in term.selector)]
     if len(picked) != 1:
-        raise ReproductionError(f"{family}.csv: {len(picked)} rows for {term} at {where}, expected 1")
+        raise ReproductionError("rows", family=family, n=len(picked), term=str(term), **where)
     return picked[0][term.column]
 
 
@@ -172,9 +216,9 @@ def _number(text: str, term: Term) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise ReproductionError(f"{term} is {text!r}, not a number") from None
+        raise ReproductionError("not_number", term=str(term), value=text) from None
     if math.isnan(value):
-        raise ReproductionError(f"{term} is empty")
+        raise ReproductionError("empty", term=str(term))
     return value
 
 
@@ -182,13 +226,13 @@ def evaluate(tables: FigureTables, family: str, report_id: str, kommunekode: str
     """The metric's value in one (report, municipality) block; a text value (a date) for a plain column."""
     columns, _ = tables.table(family)
     rows = tables.block(family, report_id, kommunekode)
-    where = f"report {report_id}, kommunekode {kommunekode}"
+    where = {"report": report_id, "kommunekode": kommunekode}
     if not rows:
-        raise ReproductionError(f"{family}.csv has no rows for {where}")
+        raise ReproductionError("no_rows", family=family, **where)
     cells = {t: _cell(family, rows, columns, t, where) for t in metric.terms}
     if metric.is_plain and not _is_number(cells[metric.terms[0]]):
         if not cells[metric.terms[0]]:
-            raise ReproductionError(f"{metric.terms[0]} is empty at {where}")
+            raise ReproductionError("empty_at", term=str(metric.terms[0]), **where)
         return cells[metric.terms[0]]
 
     def total(part: tuple[tuple[int, Term], ...]) -> float:
@@ -198,7 +242,7 @@ def evaluate(tables: FigureTables, family: str, report_id: str, kommunekode: str
     if metric.denominator:
         denominator = total(metric.denominator)
         if denominator == 0:
-            raise ReproductionError(f"division by zero at {where}")
+            raise ReproductionError("division", **where)
         value /= denominator
     return value
 
@@ -221,12 +265,12 @@ def compute(tables: FigureTables, row: dict[str, str]) -> float | str:
         try:
             value = evaluate(tables, row["family"], row["report_id"], code, metric)
         except ReproductionError as error:
-            if "is empty" in str(error) or "division by zero" in str(error):
-                continue  # a municipality without the figure (e.g. no citizens at a step) takes no part
+            if error.code in _NO_FIGURE:
+                continue
             raise
         values.append(float(value))
     if not values:
-        raise ReproductionError(f"no municipality of {row['report_id']} has {row['metric']}")
+        raise ReproductionError("no_municipality", report=row["report_id"], metric=row["metric"])
     return AGGREGATES[kommunekode](values)
 
 
@@ -240,7 +284,8 @@ class Outcome:
     row: dict[str, str]
     computed: float | str | None
     verdict: str  # pass, fail, known_deviation
-    detail: str
+    detail: str  # in English, for reproduction.csv and .md
+    problem: ReproductionError | None = None  # why it is not reproduced, to be told in any language
 
 
 def on_published_scale(row: dict[str, str], computed: float | str) -> float | str:
@@ -254,7 +299,7 @@ def matches(row: dict[str, str], computed: float | str) -> bool:
         return str(computed) == row["value"]
     rule = ROUNDING.get(row["rounding"])
     if rule is None:
-        raise ReproductionError(f"unknown rounding {row['rounding']!r}")
+        raise ReproductionError("rounding", rounding=row["rounding"])
     return rule(float(computed), float(row["value"]))
 
 
@@ -274,15 +319,17 @@ def check(tables: FigureTables, row: dict[str, str]) -> Outcome:
     try:
         computed = on_published_scale(row, compute(tables, row))
         ok = matches(row, computed)
-        detail = "" if ok else f"published {row['value']}, computed {format_value(computed, row)}"
+        differs = ReproductionError("mismatch", published=row["value"], computed=format_value(computed, row))
+        problem = None if ok else differs
     except ReproductionError as error:
-        computed, ok, detail = None, False, str(error)
+        computed, ok, problem = None, False, error
+    detail = str(problem) if problem else ""
     if ok:
         note = "matches; the known deviation no longer applies" if row.get("known_deviation") else ""
         return Outcome(row, computed, "pass", note)
     if row.get("known_deviation"):
         return Outcome(row, computed, "known_deviation", f"{row['known_deviation']} ({detail})")
-    return Outcome(row, computed, "fail", detail)
+    return Outcome(row, computed, "fail", detail, problem)
 
 
 def read_published(path: Path) -> list[dict[str, str]]:
@@ -290,7 +337,7 @@ def read_published(path: Path) -> list[dict[str, str]]:
         reader = csv.DictReader(handle)
         missing = [c for c in PUBLISHED_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise ReproductionError(f"{path} lacks the columns {', '.join(missing)}")
+            raise ReproductionError("published_columns", path=path, columns=", ".join(missing))
         return list(reader)
 
 

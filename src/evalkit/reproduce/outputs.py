@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evalkit.config import Municipalities
+from evalkit.console import text
 from evalkit.contract import ALL
 from evalkit.reproduce.compare import OUTPUT_COLUMNS, Outcome, format_value
 
@@ -120,18 +121,31 @@ def write_markdown(
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def failure_message(outcomes: Sequence[Outcome]) -> str:
+FAILURE_TEXT = {
+    "en": {
+        "heading": "{n} published figure(s) not reproduced:",
+        "figure": "  {report} {location} (l. {line}), {report_id} {kommunekode}, {family}.{metric} — {figure}: {why}",
+        "switch_off": "The figure tables differ from the source reports' published figures. If the data or the "
+        "reports were changed on purpose (data without published figures, other periods), switch this check off: "
+        "`published_figures: ''` in the config, or `snakemake --config published_figures=`.",
+    },
+    "da": {
+        "heading": "{n} offentliggjorte tal blev ikke genskabt:",
+        "figure": "  {report} {location} (linje {line}), {report_id} {kommunekode}, {family}.{metric} — {figure}: "
+        "{why}",
+        "switch_off": "Figurtabellerne afviger fra de tal, kilderapporterne har offentliggjort. Er data eller "
+        "rapporterne ændret med vilje (data uden offentliggjorte tal, andre perioder), så slå kontrollen fra: "
+        "`published_figures: ''` i konfigurationen eller `snakemake --config published_figures=`.",
+    },
+}
+
+
+def failure_message(outcomes: Sequence[Outcome], language: str = "en") -> str:
+    """Every figure not reproduced, and how to switch the check off, in the language."""
     failed = [o for o in outcomes if o.verdict == "fail"]
-    lines = [f"{len(failed)} published figure(s) not reproduced:"]
+    lines = [text(FAILURE_TEXT, "heading", language, n=len(failed))]
     for o in failed:
-        r = o.row
-        lines.append(
-            f"  {r['report']} {r['location']} (l. {r['line']}), {r['report_id']} {r['kommunekode']}, "
-            f"{r['family']}.{r['metric']} — {r['figure']}: {o.detail}"
-        )
-    lines.append(
-        "The figure tables differ from the source reports' published figures. If the data or the reports were "
-        "changed on purpose (data without published figures, other periods), switch this check off: "
-        "`published_figures: ''` in the config, or `snakemake --config published_figures=`."
-    )
+        why = o.problem.message(language) if o.problem else o.detail
+        lines.append(text(FAILURE_TEXT, "figure", language, **o.row, why=why))
+    lines.append(text(FAILURE_TEXT, "switch_off", language))
     return "\n".join(lines)

@@ -64,13 +64,15 @@ def cli(argv: list[str]) -> int:
     language = console.language()
     try:
         config = config_from_arguments(args)
-        language = config["language"]
+        language = console.language(config["language"])
         reports = [Report.from_config(entry) for entry in config["reports"]]
         unit_costs = args.unit_costs or config.get("unit_costs")
         payers = config["payers"] if any(report.business_case for report in reports) else None
         counts = build_tables(families, args.db, reports, args.out_dir, unit_costs, duck.resources_from(args), payers)
     except ConfigError as error:
-        console.say("tables", "error", str(error), language)
+        # a config that the schema passed says its language; the unit costs' and payers' sheets are the config's
+        language = console.language(error.language) if error.language else language
+        console.say("tables", "error", error.message(language), language)
         return 2
     except duckdb.OutOfMemoryException:
         console.say("tables", "error", console.out_of_memory("tables", duck.resources_from(args), language), language)

@@ -230,6 +230,11 @@ ORDER BY d.quarter, d.kommunekode, d.table_name
 """
 
 
+# What check_accounting reads of a file whose counts do not add up, as AccountingError's texts name them.
+_COUNTS = ("file", "read", "loaded", "quarantined", "held", "lines", "above", "blank", "in_cells")
+_HELD = ("file", "logged", "held")
+
+
 def check_accounting(con: duckdb.DuckDBPyConnection, quarters: list[str]) -> None:
     """For the files of these quarters: rows read = loaded + quarantined, recounted from the rows the build read
     (`loaded_rows`) and the quarantine; physical lines = header + loaded + quarantined + blank + lines inside
@@ -251,12 +256,7 @@ def check_accounting(con: duckdb.DuckDBPyConnection, quarters: list[str]) -> Non
         """
     ).fetchall()
     if bad:
-        lines = [
-            f"{f}: read {r}, loaded {lo}, quarantined {q} (quarantine table holds {qt} lines); {n} lines = 1 header "
-            f"+ loaded + quarantined + {b} blank + {c} inside multi-line cells + {a} above the header?"
-            for f, r, lo, q, qt, n, a, b, c in bad
-        ]
-        raise AccountingError("row accounting does not add up:\n" + "\n".join(lines))
+        raise AccountingError("warehouse_counts", files=[dict(zip(_COUNTS, row, strict=True)) for row in bad])
     mismatched = con.execute(
         f"""
         SELECT l.source_file, l.rows_loaded, coalesce(sum(d.n), 0)
@@ -267,10 +267,7 @@ def check_accounting(con: duckdb.DuckDBPyConnection, quarters: list[str]) -> Non
         """
     ).fetchall()
     if mismatched:
-        raise AccountingError(
-            "rows in the tables differ from the ingest log:\n"
-            + "\n".join(f"{f}: log says {n} loaded, tables hold {m}" for f, n, m in mismatched)
-        )
+        raise AccountingError("warehouse_tables", files=[dict(zip(_HELD, row, strict=True)) for row in mismatched])
 
 
 def _record_manifest(con: duckdb.DuckDBPyConnection, quarter_dirs: list[Path], code: str, key: str) -> None:
@@ -287,12 +284,7 @@ def check_key(quarter_dirs: list[Path], key: str | None) -> str | None:
     key = key or (recorded[max(recorded)] if recorded else None)
     other = sorted(q for q, k in recorded.items() if k != key)
     if other:
-        raise KeyError_(
-            f"quarters {', '.join(other)} were pseudonymised with another key than the current one (fingerprint "
-            f"{key}; each quarter's is in its {KEY_FINGERPRINT_FILE}), so their citizens would not join the "
-            "others'. Run the pipeline (snakemake), which ingests them again with the current key, or put back "
-            "the key file they were made with"
-        )
+        raise KeyError_("other_key", quarters=", ".join(other), key=key, file=KEY_FINGERPRINT_FILE)
     return key
 
 
