@@ -18,9 +18,9 @@ from .lines import count_lines
 from .messages import Columns
 
 
-def _column_map(delivery: Delivery, names: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """Name for each header position (contract name or `ignored_<i>`) and the ignored header names."""
-    lookup = contract.header_lookup(delivery.table)
+def _column_map(delivery: Delivery, names: tuple[str, ...], lookup: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Name for each header position (contract name or `ignored_<i>`, by `lookup`, the table's
+    `contract.header_lookup`) and the ignored header names."""
     positions, ignored, seen = [], [], {}
     for index, name in enumerate(names):
         canonical = lookup.get(contract.normalise_header(name))
@@ -172,12 +172,13 @@ def _number(data: bytes, header: Header, scanned: _Scanned, display: str) -> _Nu
 
 @dataclass(frozen=True)
 class _RawScan:
-    """A scan's table of raw rows: its number of columns, the contract tables of its files, and whether any of
-    its files has rows off their plain numbering (`shifted`) or blank rows."""
+    """A scan's table of raw rows: its number of columns, the contract tables of its files with the column
+    positions (`_Layout.places`) each of their files has, and whether any of its files has rows off their plain
+    numbering (`shifted`) or blank rows."""
 
     name: str
     width: int
-    tables: frozenset[str]
+    places: dict[str, frozenset[tuple[int | None, ...]]]
     shifted: bool
     blanks: bool
 
@@ -197,6 +198,15 @@ def batch_raw(table: Table) -> str:
     return f"batch_raw_{table.name}"
 
 
+def insert_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple[object, ...]]) -> None:
+    """Insert rows in one statement, one list parameter per column: executemany costs a statement per row, and
+    DuckDB binds a VALUES list of literals (or a parameter per value) value by value, which for a few hundred
+    rows costs ten times the insert itself."""
+    if rows:
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        con.execute(f"INSERT INTO {name} SELECT {', '.join(f'unnest(${i + 1})' for i in range(len(columns)))}", columns)
+
+
 def _keep_scan(
     con: duckdb.DuckDBPyConnection,
     batch: Batch,
@@ -208,13 +218,21 @@ def _keep_scan(
 ) -> None:
     """Record which rows of scan `name` belong to which file (the given sources, each with its contract columns
     and first row), where their line numbers shift, which are blank, and the files' rejected lines."""
-    values = ", ".join(
-        f"({sql_literal(name)}, {sql_literal(source)}, {layout.file_no}, {sql_literal(layout.delivery.table.name)}, "
-        f"[{', '.join('NULL' if at is None else str(at) for at in layout.places)}]::INTEGER[], "
-        f"{scanned.get(source, _Scanned()).first_row})"
-        for source, layout in layouts.items()
+    insert_rows(
+        con,
+        "batch_sources",
+        [
+            (
+                name,
+                source,
+                layout.file_no,
+                layout.delivery.table.name,
+                layout.places,
+                scanned.get(source, _Scanned()).first_row,
+            )
+            for source, layout in layouts.items()
+        ],
     )
-    con.execute(f"INSERT INTO batch_sources VALUES {values}")
     steps, blanks, rejects = [], [], []
     for source, layout in layouts.items():
         first_row, lines = scanned.get(source, _Scanned()).first_row, numbered[source]
@@ -222,23 +240,23 @@ def _keep_scan(
         blanks += [(layout.file_no, first_row + rank) for rank in lines.blank_ranks]
         rejects += [(layout.file_no, line, message) for line, message in lines.rejects]
     for table, rows in (("line_steps", steps), ("blank_rows", blanks), ("batch_rejects", rejects)):
-        if rows:
-            columns = list(zip(*rows, strict=True))
-            con.execute(
-                f"INSERT INTO {table} SELECT {', '.join(f'unnest(${i + 1})' for i in range(len(columns)))}",
-                [list(column) for column in columns],
-            )
-    tables = frozenset(layout.delivery.table.name for layout in layouts.values())
-    batch.scans.append(_RawScan(name, width, tables, bool(steps), bool(blanks)))
+        insert_rows(con, table, rows)
+    places: dict[str, set[tuple[int | None, ...]]] = {}
+    for layout in layouts.values():
+        places.setdefault(layout.delivery.table.name, set()).add(tuple(layout.places))
+    frozen = {table: frozenset(found) for table, found in places.items()}
+    batch.scans.append(_RawScan(name, width, frozen, bool(steps), bool(blanks)))
 
 
 def raw_view(batch: Batch, table: Table) -> str:
     """SELECT file_no, line (header = line 1) and the table's contract columns, as text, from every scan of the
     batch holding files of the table, blank rows left out: each file's cells taken from its own positions
-    (`places[k]` is the 1-based position of the k-th contract column, NULL when the file lacks it)."""
+    (`places[k]` is the 1-based position of the k-th contract column, NULL when the file lacks it). Where all the
+    table's files of a scan have their columns in the same places, as files written by one program do, the cells
+    are taken straight from those positions."""
     parts = []
     for scan in batch.scans:
-        if table.name not in scan.tables:
+        if table.name not in scan.places:
             continue
         line, joins, where = "r.rowid - s.first_row + 2", "", ""
         if scan.shifted:
@@ -247,12 +265,19 @@ def raw_view(batch: Batch, table: Table) -> str:
         if scan.blanks:
             joins += " LEFT JOIN blank_rows AS b ON b.file_no = s.file_no AND b.row = r.rowid"
             where = "WHERE b.row IS NULL"
-        cells = ", ".join(
-            f"CASE s.places[{k}] "
-            + " ".join(f"WHEN {i + 1} THEN r.c{i}" for i in range(scan.width))
-            + f" END AS {column.name}"
-            for k, column in enumerate(table.columns, start=1)
-        )
+        if len(scan.places[table.name]) == 1:
+            [places] = scan.places[table.name]
+            cells = ", ".join(
+                f"{'NULL::VARCHAR' if at is None else f'r.c{at - 1}'} AS {column.name}"
+                for at, column in zip(places, table.columns, strict=True)
+            )
+        else:
+            cells = ", ".join(
+                f"CASE s.places[{k}] "
+                + " ".join(f"WHEN {i + 1} THEN r.c{i}" for i in range(scan.width))
+                + f" END AS {column.name}"
+                for k, column in enumerate(table.columns, start=1)
+            )
         parts.append(
             f"""SELECT s.file_no, {line} AS line, {cells}
                 FROM {scan.name} AS r JOIN batch_sources AS s ON s.scan = {sql_literal(scan.name)}
@@ -303,9 +328,12 @@ class _Layout:
         return Read(self.file_no, self.delivery, encoding, self.header, lines, self.ignored)
 
 
-def _layout(delivery: Delivery, file_no: int) -> _Layout:
+def _layout(delivery: Delivery, file_no: int, lookups: dict[str, dict[str, str]]) -> _Layout:
     header = read_header(delivery.path, delivery.display, delivery.table)
-    positions, ignored = _column_map(delivery, header.names)
+    table = delivery.table.name
+    if table not in lookups:
+        lookups[table] = contract.header_lookup(delivery.table)
+    positions, ignored = _column_map(delivery, header.names, lookups[table])
     return _Layout(file_no, delivery, header, positions, ignored)
 
 
@@ -379,10 +407,10 @@ def read_files(
     number of columns are read in one scan, whatever their table and column order: the cost of a query, not of
     a row, would otherwise dominate. Windows-1252 files are read together, in one scan of several converting pipes.
     """
-    layouts, problems = [], []
+    layouts, problems, lookups = [], [], {}
     for file_no, delivery in enumerate(deliveries):
         try:
-            layouts.append(_layout(delivery, file_no))
+            layouts.append(_layout(delivery, file_no, lookups))
         except FileProblem as problem:
             problems.append(problem)
     reads: list[Read] = []
