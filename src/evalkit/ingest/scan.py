@@ -59,7 +59,7 @@ def _read_raw(
     lines into DuckDB's reject tables.
 
     Files are read by position, not by header name, so that files of any table and column order that share a
-    separator and a number of columns are read in one scan; `raw_view` maps each file's positions to its contract
+    separator and a number of columns are read in one scan; `raw_select` maps each file's positions to its contract
     columns. DuckDB numbers rejected lines per file. Statements go together in as few calls as possible: for small
     files the cost of a call is the cost.
     """
@@ -248,7 +248,7 @@ def _keep_scan(
     batch.scans.append(_RawScan(name, width, frozen, bool(steps), bool(blanks)))
 
 
-def raw_view(batch: Batch, table: Table) -> str:
+def raw_select(batch: Batch, table: Table) -> str:
     """SELECT file_no, line (header = line 1) and the table's contract columns, as text, from every scan of the
     batch holding files of the table, blank rows left out: each file's cells taken from its own positions
     (`places[k]` is the 1-based position of the k-th contract column, NULL when the file lacks it). Where all the
