@@ -107,4 +107,78 @@ def test_files_read_together_give_what_each_gives_alone(tmp_path):
 def test_a_file_is_taken_for_windows_1252_before_a_scan_only_when_duckdb_surely_would(tmp_path, text, sure):
     path = tmp_path / "851_courses.csv"
     path.write_bytes(text.encode("cp1252"))
-    assert surely_not_utf8(path, ";", 3) is sure
+    assert surely_not_utf8(path.read_bytes(), ";", 3) is sure
+
+
+# Files without a quote, read as one stream: line endings of both kinds, a missing last newline, empty and blank
+# lines, malformed lines, a byte-order mark, files without rows between others, Windows-1252 and mixed line endings
+# (both converted), and another table of the same number of columns in the middle.
+STREAMED = {
+    "201_courses.csv": (
+        HEADER + "a1;X1;82a;2021-01-01\r\n\r\na2;X2;82a;2021-01-02;extra\r\na3;X3;82b;2021-01-03",
+        "utf-8",
+    ),
+    "203_courses.csv": (HEADER, "utf-8"),
+    "205_courses.csv": (HEADER + "\n\nb1;Y1;82a;2021-01-01\n;;;\nb2;Y2\n\nb3;Y3;82q;2021-01-03\n\n", "utf-8-sig"),
+    "207_courses.csv": ("forloeb_id;cpr;paragraf;startdato", "utf-8"),
+    "209_milestones.csv": ("step;date;programme;citizen_id\ntarget_group;2021-01-04;brug_for_alle;U3\n\n", "utf-8"),
+    "211_courses.csv": (HEADER + "c1;Zø;82a;2021-01-01\nc2;Z2;82a;2021-01-01;z\n\nc3;Z3;82a;2021-01-01\n", "cp1252"),
+    "213_courses.csv": (HEADER + "d1;W1;82a;2021-01-01\r\nd2;W2;82a;2021-01-01\nd3;W3;82a;2021-01-01\r", "utf-8"),
+    "215_courses.csv": (HEADER + "e1;V1;82a;2021-01-01\ne1;V1;82a;2021-01-01\n", "utf-8"),
+}
+
+
+def test_files_read_as_one_stream_give_what_their_own_scans_give(tmp_path, monkeypatch):
+    from evalkit.ingest import scan
+
+    for name in STREAMED:
+        FILES[name] = STREAMED[name]
+    try:
+        joined = ingest(tmp_path / "joined", STREAMED)
+
+        def unjoined(*_):
+            raise scan._Unjoined("read each file in a scan of its own")
+
+        monkeypatch.setattr(scan, "_read_joined", unjoined)
+        scanned = ingest(tmp_path / "scanned", STREAMED)
+    finally:
+        for name in STREAMED:
+            del FILES[name]
+    assert joined == scanned
+    quarantined = {(row[0], row[3], row[6]) for row in joined["quarantine"]}
+    assert ("2021Q1/201_courses.csv", 4, "malformed_line") in quarantined
+    assert ("2021Q1/205_courses.csv", 6, "malformed_line") in quarantined
+    assert ("2021Q1/205_courses.csv", 8, "unknown_code") in quarantined
+    assert ("2021Q1/211_courses.csv", 3, "malformed_line") in quarantined
+    assert ("2021Q1/215_courses.csv", 3, "exact_duplicate") in quarantined
+    log = {row[0]: row[3:8] for row in joined["ingest_log"]}
+    assert log["2021Q1/203_courses.csv"] == ("utf-8", ";", 0, 0, 0)
+    assert log["2021Q1/211_courses.csv"] == ("windows-1252", ";", 3, 2, 1)
+    assert log["2021Q1/213_courses.csv"] == ("utf-8", ";", 3, 3, 0)
+
+
+def test_a_stream_whose_rows_do_not_add_up_is_read_again_file_by_file(tmp_path, monkeypatch):
+    from dataclasses import astuple
+
+    from evalkit.ingest import scan
+
+    read_raw, streams = scan._read_raw, []
+
+    def losing_a_row(con, name, sources, delimiter, width):
+        found = read_raw(con, name, sources, delimiter, width)
+        if sources[0].endswith("/joined.csv"):  # the stream, not a file's own scan
+            streams.append(name)
+            con.execute(f"DELETE FROM {name} WHERE rowid = (SELECT max(rowid) FROM {name})")
+            return {source: scan._Scanned(s.parsed - 1, *astuple(s)[1:]) for source, s in found.items()}
+        return found
+
+    for name in STREAMED:
+        FILES[name] = STREAMED[name]
+    try:
+        expected = ingest(tmp_path / "joined", STREAMED)
+        monkeypatch.setattr(scan, "_read_raw", losing_a_row)
+        found = ingest(tmp_path / "lossy", STREAMED)
+    finally:
+        for name in STREAMED:
+            del FILES[name]
+    assert streams and found == expected

@@ -88,17 +88,21 @@ def read_header(path: Path, display: str, table: Table) -> Header:
     return Header(names=tuple(names), delimiter=delimiter, encoding=UTF8_BOM if bom else UTF8)
 
 
-def surely_not_utf8(path: Path, delimiter: str, width: int) -> bool:
-    """Whether DuckDB's UTF-8 reader would certainly find the file not to be UTF-8: some line after the header, with
-    no quote before it (a quote may join lines) and exactly `width` fields (so nothing else is wrong with it), is
-    not UTF-8. Such a file can go straight to the converting pipe; any other is left for DuckDB to judge, as a
-    header or a malformed line that is not UTF-8 does not make DuckDB reject the file."""
-    data = path.read_bytes()
+def is_utf8(data: bytes) -> bool:
     try:
         data.decode(UTF8)
-        return False
+        return True
     except UnicodeDecodeError:
-        pass
+        return False
+
+
+def surely_not_utf8(data: bytes, delimiter: str, width: int) -> bool:
+    """Whether DuckDB's UTF-8 reader would certainly find a file of these bytes not to be UTF-8: some line after the
+    header, with no quote before it (a quote may join lines) and exactly `width` fields (so nothing else is wrong
+    with it), is not UTF-8. Such a file can go straight to the converting pipe; any other is left for DuckDB to
+    judge, as a header or a malformed line that is not UTF-8 does not make DuckDB reject the file."""
+    if is_utf8(data):
+        return False
     separator = delimiter.encode()
     header, *lines = data.split(b"\n")
     if b'"' in header:
@@ -128,7 +132,7 @@ def _lines_as_utf8(path: Path, _: Header, __: frozenset[int]) -> Iterator[bytes]
     where it is not (one line pasted from another program must not turn `§` into `Â§` in all the others), and, in
     a file that ends its lines in more than one way, `\r\n` and a lone `\r` ended as `\n` (DuckDB reads one kind
     of line ending per file)."""
-    mixed, rest = mixed_line_endings(path), b""
+    mixed, rest = mixed_line_endings(path.read_bytes()), b""
     with open(path, "rb") as raw:
         while chunk := raw.read(_CHUNK):
             chunk = rest + chunk
@@ -156,9 +160,8 @@ def _normalised(chunk: bytes, mixed: bool) -> bytes:
     return b"\n".join(_line_as_utf8(line) for line in chunk.split(b"\n"))
 
 
-def mixed_line_endings(path: Path) -> bool:
-    """Whether the file ends its lines in more than one way (`\r\n`, `\n`, a lone `\r`)."""
-    data = path.read_bytes()
+def mixed_line_endings(data: bytes) -> bool:
+    """Whether a file's bytes end its lines in more than one way (`\r\n`, `\n`, a lone `\r`)."""
     returns = data.count(b"\r")
     if not returns:
         return False
@@ -283,11 +286,12 @@ def _xlsx_as_csv(path: Path, header: Header, ten_digits: frozenset[int]) -> Iter
     yield buffer.getvalue().encode(UTF8)
 
 
-def _pump(chunks: Iterator[bytes], fifo: str, failure: list[BaseException], copy: list[bytes]) -> None:
+def _pump(chunks: Iterator[bytes], fifo: str, failure: list[BaseException], copy: list[bytes] | None) -> None:
     try:
         with open(fifo, "wb") as out:
             for chunk in chunks:
-                copy.append(chunk)
+                if copy is not None:
+                    copy.append(chunk)
                 out.write(chunk)
     except BrokenPipeError:
         pass  # the reader stopped early; its own error is what matters
@@ -298,6 +302,11 @@ def _pump(chunks: Iterator[bytes], fifo: str, failure: list[BaseException], copy
 _CONVERTERS = {WINDOWS_1252: _lines_as_utf8, XLSX: _xlsx_as_csv}
 
 
+def _converter(path: Path, encoding: str):
+    """What turns the file into UTF-8 with one kind of line ending, or None where it is that already."""
+    return _CONVERTERS.get(encoding) or (_lines_as_utf8 if mixed_line_endings(path.read_bytes()) else None)
+
+
 @contextlib.contextmanager
 def utf8_sources(
     files: list[tuple[Path, str, Header, frozenset[int]]], scratch: Path
@@ -306,31 +315,70 @@ def utf8_sources(
     positions of its citizen columns): the file itself, or a named pipe fed with its converted bytes; and, for each
     converted file, its index and the bytes the pipe gave (in memory, whole once the context ends), for the line
     count. The pipes of one call share a folder in the job's private `scratch` folder."""
-    converters = {
-        index: _CONVERTERS.get(encoding) or (_lines_as_utf8 if mixed_line_endings(path) else None)
-        for index, (path, encoding, *_) in enumerate(files)
+    converters = {index: _converter(path, encoding) for index, (path, encoding, *_) in enumerate(files)}
+    feeds = {
+        index: converter(files[index][0], files[index][2], files[index][3])
+        for index, converter in converters.items()
+        if converter
     }
-    converted = [index for index, converter in converters.items() if converter]
-    copies: dict[int, list[bytes]] = {index: [] for index in converted}
-    if not converted:
+    copies: dict[int, list[bytes]] = {index: [] for index in feeds}
+    if not feeds:
         yield [str(path) for path, *_ in files], copies
         return
+    with _pipes(feeds, scratch, copies) as fifos:
+        yield [fifos.get(index, str(path)) for index, (path, *_) in enumerate(files)], copies
+
+
+def _joined(
+    files: list[tuple[Path, str, Header, frozenset[int]]], delimiter: str, copies: dict[int, list[bytes]]
+) -> Iterator[bytes]:
+    """The files as one UTF-8 CSV stream: a header line of its own, then each file's lines after its header as
+    DuckDB would read the file alone (converted where it needs it; the bytes of each converted file go to
+    `copies`), each line ended by `\n`."""
+    width = len(files[0][2].names)
+    yield delimiter.join(f"c{i}" for i in range(width)).encode() + b"\n"
+    for index, (path, encoding, header, ten_digits) in enumerate(files):
+        converter = _converter(path, encoding)
+        data = b"".join(converter(path, header, ten_digits)) if converter else path.read_bytes()
+        if converter:
+            copies[index] = [data]
+        body = data[data.index(b"\n") + 1 :].replace(b"\r\n", b"\n") if b"\n" in data else b""
+        yield body if not body or body.endswith(b"\n") else body + b"\n"
+
+
+@contextlib.contextmanager
+def joined_source(
+    files: list[tuple[Path, str, Header, frozenset[int]]], scratch: Path
+) -> Iterator[tuple[str, dict[int, list[bytes]]]]:
+    """A named pipe DuckDB can read as one UTF-8 CSV of all the files, each (file, encoding, header, positions of its
+    citizen columns), one separator and number of columns for all; and, for each converted file, its index and its
+    converted bytes (whole once the context ends), for the line count. The files must hold no quote: one left open
+    would take in the files after it. DuckDB numbers the stream's lines from 1 for its header, each file's lines
+    after its header following on from the file before."""
+    copies: dict[int, list[bytes]] = {}
+    with _pipes({"joined": _joined(files, files[0][2].delimiter, copies)}, scratch) as fifos:
+        yield fifos["joined"], copies
+
+
+@contextlib.contextmanager
+def _pipes(
+    feeds: dict[int | str, Iterator[bytes]], scratch: Path, copies: dict[int, list[bytes]] | None = None
+) -> Iterator[dict[int | str, str]]:
+    """A named pipe for each feed, in a folder of its own in the job's private `scratch` folder, each fed by a
+    thread (and its chunks kept in `copies`, if given)."""
     folder = tempfile.mkdtemp(prefix="pipes-", dir=scratch)
-    sources, pumps, failure = [str(path) for path, *_ in files], [], []
+    fifos, pumps, failure = {}, [], []
     try:
-        for index in converted:
-            path, _, header, ten_digits = files[index]
-            fifo = os.path.join(folder, f"converted-{index}.csv")
+        for index, chunks in feeds.items():
+            fifo = os.path.join(folder, f"converted-{index}.csv" if isinstance(index, int) else f"{index}.csv")
             os.mkfifo(fifo, 0o600)
-            sources[index] = fifo
+            fifos[index] = fifo
             pump = threading.Thread(
-                target=_pump,
-                args=(converters[index](path, header, ten_digits), fifo, failure, copies[index]),
-                daemon=True,
+                target=_pump, args=(chunks, fifo, failure, None if copies is None else copies[index]), daemon=True
             )
             pump.start()
             pumps.append((pump, fifo))
-        yield sources, copies
+        yield fifos
     finally:
         # A writer may still wait for, or write to, a reader that gave up: open the pipe's read end ourselves
         # and close it, so the writer fails with a broken pipe and ends.

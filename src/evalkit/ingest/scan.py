@@ -13,14 +13,24 @@ from .. import contract
 from ..contract import Table
 from ..duck import sql_literal
 from .delivery import Delivery, scrub
-from .dialect import WINDOWS_1252, XLSX, FileProblem, Header, read_header, surely_not_utf8, utf8_sources
-from .lines import count_lines
+from .dialect import (
+    WINDOWS_1252,
+    XLSX,
+    FileProblem,
+    Header,
+    is_utf8,
+    joined_source,
+    read_header,
+    surely_not_utf8,
+    utf8_sources,
+)
+from .lines import Lines, count_lines
 from .messages import Columns
 
 
-def _column_map(delivery: Delivery, names: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """Name for each header position (contract name or `ignored_<i>`) and the ignored header names."""
-    lookup = contract.header_lookup(delivery.table)
+def _column_map(delivery: Delivery, names: tuple[str, ...], lookup: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Name for each header position (contract name or `ignored_<i>`, by `lookup`, the table's
+    `contract.header_lookup`) and the ignored header names."""
     positions, ignored, seen = [], [], {}
     for index, name in enumerate(names):
         canonical = lookup.get(contract.normalise_header(name))
@@ -59,7 +69,7 @@ def _read_raw(
     lines into DuckDB's reject tables.
 
     Files are read by position, not by header name, so that files of any table and column order that share a
-    separator and a number of columns are read in one scan; `raw_view` maps each file's positions to its contract
+    separator and a number of columns are read in one scan; `raw_select` maps each file's positions to its contract
     columns. DuckDB numbers rejected lines per file. Statements go together in as few calls as possible: for small
     files the cost of a call is the cost.
     """
@@ -114,13 +124,15 @@ class _Numbered:
     lines_in_cells: int
 
 
-def _number(data: bytes, header: Header, scanned: _Scanned, display: str) -> _Numbered:
-    """Match the scan's records of one file, in order, to the records the line count found, and refuse the
-    file where a quoted cell swallowed lines or the two do not agree. A workbook's sheet, converted to CSV from
-    its header row on, is numbered by sheet row."""
+def _lines(data: bytes, header: Header) -> Lines:
+    """The records of a file as read (a workbook's sheet, converted to CSV from its header row on, by sheet row)."""
     lines = count_lines(data, header.delimiter)
-    if header.encoding == XLSX:
-        lines = lines.as_sheet_rows(header.line)
+    return lines.as_sheet_rows(header.line) if header.encoding == XLSX else lines
+
+
+def _number(lines: Lines, scanned: _Scanned, display: str) -> _Numbered:
+    """Match the scan's records of one file, in order, to the records the line count found, and refuse the
+    file where a quoted cell swallowed lines or the two do not agree."""
     if lines.open_quote is not None:
         raise FileProblem(display, "unclosed_quote", line=lines.open_quote, end=lines.physical)
     # unit u is record u + 1 (the header is record 0); DuckDB numbers it u + 2 among the file's records and empty
@@ -172,14 +184,17 @@ def _number(data: bytes, header: Header, scanned: _Scanned, display: str) -> _Nu
 
 @dataclass(frozen=True)
 class _RawScan:
-    """A scan's table of raw rows: its number of columns, the contract tables of its files, and whether any of
-    its files has rows off their plain numbering (`shifted`) or blank rows."""
+    """A scan's table of raw rows: its number of columns, the contract tables of its files with the column
+    positions (`_Layout.places`) each of their files has, and whether any of its files has rows off their plain
+    numbering (`shifted`) or blank rows, and whether its files were read as one stream (`joined`: their rows
+    told apart by where each file's rows begin, not by file name)."""
 
     name: str
     width: int
-    tables: frozenset[str]
+    places: dict[str, frozenset[tuple[int | None, ...]]]
     shifted: bool
     blanks: bool
+    joined: bool = False
 
 
 @dataclass
@@ -197,6 +212,15 @@ def batch_raw(table: Table) -> str:
     return f"batch_raw_{table.name}"
 
 
+def insert_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple[object, ...]]) -> None:
+    """Insert rows in one statement, one list parameter per column: executemany costs a statement per row, and
+    DuckDB binds a VALUES list of literals (or a parameter per value) value by value, which for a few hundred
+    rows costs ten times the insert itself."""
+    if rows:
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        con.execute(f"INSERT INTO {name} SELECT {', '.join(f'unnest(${i + 1})' for i in range(len(columns)))}", columns)
+
+
 def _keep_scan(
     con: duckdb.DuckDBPyConnection,
     batch: Batch,
@@ -205,16 +229,27 @@ def _keep_scan(
     width: int,
     scanned: dict[str, _Scanned],
     numbered: dict[str, _Numbered],
+    joined: bool = False,
 ) -> None:
     """Record which rows of scan `name` belong to which file (the given sources, each with its contract columns
-    and first row), where their line numbers shift, which are blank, and the files' rejected lines."""
-    values = ", ".join(
-        f"({sql_literal(name)}, {sql_literal(source)}, {layout.file_no}, {sql_literal(layout.delivery.table.name)}, "
-        f"[{', '.join('NULL' if at is None else str(at) for at in layout.places)}]::INTEGER[], "
-        f"{scanned.get(source, _Scanned()).first_row})"
-        for source, layout in layouts.items()
+    and first row; a file without rows has none to map, and in a joined scan would share its first row with the
+    file after it), where their line numbers shift, which are blank, and the files' rejected lines."""
+    insert_rows(
+        con,
+        "batch_sources",
+        [
+            (
+                name,
+                source,
+                layout.file_no,
+                layout.delivery.table.name,
+                layout.places,
+                scanned.get(source, _Scanned()).first_row,
+            )
+            for source, layout in layouts.items()
+            if scanned.get(source, _Scanned()).parsed
+        ],
     )
-    con.execute(f"INSERT INTO batch_sources VALUES {values}")
     steps, blanks, rejects = [], [], []
     for source, layout in layouts.items():
         first_row, lines = scanned.get(source, _Scanned()).first_row, numbered[source]
@@ -222,41 +257,52 @@ def _keep_scan(
         blanks += [(layout.file_no, first_row + rank) for rank in lines.blank_ranks]
         rejects += [(layout.file_no, line, message) for line, message in lines.rejects]
     for table, rows in (("line_steps", steps), ("blank_rows", blanks), ("batch_rejects", rejects)):
-        if rows:
-            columns = list(zip(*rows, strict=True))
-            con.execute(
-                f"INSERT INTO {table} SELECT {', '.join(f'unnest(${i + 1})' for i in range(len(columns)))}",
-                [list(column) for column in columns],
-            )
-    tables = frozenset(layout.delivery.table.name for layout in layouts.values())
-    batch.scans.append(_RawScan(name, width, tables, bool(steps), bool(blanks)))
+        insert_rows(con, table, rows)
+    places: dict[str, set[tuple[int | None, ...]]] = {}
+    for layout in layouts.values():
+        places.setdefault(layout.delivery.table.name, set()).add(tuple(layout.places))
+    frozen = {table: frozenset(found) for table, found in places.items()}
+    batch.scans.append(_RawScan(name, width, frozen, bool(steps), bool(blanks), joined))
 
 
-def raw_view(batch: Batch, table: Table) -> str:
+def raw_select(batch: Batch, table: Table) -> str:
     """SELECT file_no, line (header = line 1) and the table's contract columns, as text, from every scan of the
     batch holding files of the table, blank rows left out: each file's cells taken from its own positions
-    (`places[k]` is the 1-based position of the k-th contract column, NULL when the file lacks it)."""
+    (`places[k]` is the 1-based position of the k-th contract column, NULL when the file lacks it). Where all the
+    table's files of a scan have their columns in the same places, as files written by one program do, the cells
+    are taken straight from those positions."""
     parts = []
     for scan in batch.scans:
-        if table.name not in scan.tables:
+        if table.name not in scan.places:
             continue
-        line, joins, where = "r.rowid - s.first_row + 2", "", ""
+        line, joins, where = "r.rowid - s.first_row + 2", "", [f"s.table_name = {sql_literal(table.name)}"]
+        if scan.joined:
+            sources = f"(SELECT * FROM batch_sources WHERE scan = {sql_literal(scan.name)})"
+            joins += f"ASOF JOIN {sources} AS s ON r.rowid >= s.first_row"
+        else:
+            joins += f"JOIN batch_sources AS s ON s.scan = {sql_literal(scan.name)} AND s.filename = r.filename"
         if scan.shifted:
             joins += " ASOF LEFT JOIN line_steps AS j ON j.file_no = s.file_no AND r.rowid >= j.from_row"
             line += " + coalesce(j.shift, 0)"
         if scan.blanks:
             joins += " LEFT JOIN blank_rows AS b ON b.file_no = s.file_no AND b.row = r.rowid"
-            where = "WHERE b.row IS NULL"
-        cells = ", ".join(
-            f"CASE s.places[{k}] "
-            + " ".join(f"WHEN {i + 1} THEN r.c{i}" for i in range(scan.width))
-            + f" END AS {column.name}"
-            for k, column in enumerate(table.columns, start=1)
-        )
+            where.append("b.row IS NULL")
+        if len(scan.places[table.name]) == 1:
+            [places] = scan.places[table.name]
+            cells = ", ".join(
+                f"{'NULL::VARCHAR' if at is None else f'r.c{at - 1}'} AS {column.name}"
+                for at, column in zip(places, table.columns, strict=True)
+            )
+        else:
+            cells = ", ".join(
+                f"CASE s.places[{k}] "
+                + " ".join(f"WHEN {i + 1} THEN r.c{i}" for i in range(scan.width))
+                + f" END AS {column.name}"
+                for k, column in enumerate(table.columns, start=1)
+            )
         parts.append(
             f"""SELECT s.file_no, {line} AS line, {cells}
-                FROM {scan.name} AS r JOIN batch_sources AS s ON s.scan = {sql_literal(scan.name)}
-                    AND s.filename = r.filename AND s.table_name = {sql_literal(table.name)}{joins} {where}"""
+                FROM {scan.name} AS r {joins} WHERE {" AND ".join(where)}"""
         )
     return "\nUNION ALL\n".join(parts)
 
@@ -303,9 +349,12 @@ class _Layout:
         return Read(self.file_no, self.delivery, encoding, self.header, lines, self.ignored)
 
 
-def _layout(delivery: Delivery, file_no: int) -> _Layout:
+def _layout(delivery: Delivery, file_no: int, lookups: dict[str, dict[str, str]]) -> _Layout:
     header = read_header(delivery.path, delivery.display, delivery.table)
-    positions, ignored = _column_map(delivery, header.names)
+    table = delivery.table.name
+    if table not in lookups:
+        lookups[table] = contract.header_lookup(delivery.table)
+    positions, ignored = _column_map(delivery, header.names, lookups[table])
     return _Layout(file_no, delivery, header, positions, ignored)
 
 
@@ -341,7 +390,9 @@ def _read_scan(
             continue
         data = b"".join(copies[index]) if index in copies else layout.delivery.path.read_bytes()
         try:
-            numbered[source] = _number(data, layout.header, scanned.get(source, _Scanned()), layout.delivery.display)
+            numbered[source] = _number(
+                _lines(data, layout.header), scanned.get(source, _Scanned()), layout.delivery.display
+            )
         except FileProblem as problem:
             problems.append(problem)
             continue
@@ -354,6 +405,48 @@ def _read_scan(
         layout.read(encoding, numbered[source]) for source, (layout, encoding) in sources.items() if source in keep
     ]
     return reads, [(sources[source][0], WINDOWS_1252) for source in sorted(not_utf8)], problems
+
+
+class _Unjoined(Exception):
+    """Files read as one stream whose rows cannot be told apart in it as surely as in a scan of their own."""
+
+
+def _read_joined(con: duckdb.DuckDBPyConnection, batch: Batch, group: list[tuple[_Layout, str]]) -> list[Read]:
+    """Read files of one separator and number of columns, none holding a quote, as one stream in one scan
+    (dialect.joined_source): DuckDB's cost is per file far more than per row. Each file's rows, rejected lines and
+    line numbers are found by where its lines lie in the stream, and its rows must come out exactly as its line
+    count says: a file's rows are those after the rows of the files before it. Raises _Unjoined where the
+    stream's rows do not add up or DuckDB cannot read it; the files' own scans then find which is at fault."""
+    first, name = group[0][0], batch.next_name()
+    files = [(layout.delivery.path, encoding, layout.header, layout.citizen_positions) for layout, encoding in group]
+    with joined_source(files, batch.scratch) as (stream, copies):
+        try:
+            whole = _read_raw(con, name, [stream], first.header.delimiter, len(first.positions)).get(stream, _Scanned())
+        except duckdb.Error as error:
+            raise _Unjoined(str(error)) from error
+    scanned, numbered, keep, line, row = {}, {}, {}, 2, whole.first_row
+    try:
+        if whole.bad_encoding:
+            raise _Unjoined("not UTF-8")
+        for index, (layout, _) in enumerate(group):
+            data = b"".join(copies[index]) if index in copies else layout.delivery.path.read_bytes()
+            lines = _lines(data, layout.header)
+            after_header = lines.physical - 1
+            rejects = tuple((at - line + 2, error) for at, error in whole.rejects if line <= at < line + after_header)
+            rejected = len({at for at, _ in rejects})
+            parsed = after_header - sum(1 for record in lines.empty if record) - rejected
+            source = str(layout.delivery.path)
+            scanned[source] = _Scanned(parsed, rejected, False, row, rejects)
+            numbered[source] = _number(lines, scanned[source], layout.delivery.display)
+            keep[source] = layout
+            line, row = line + after_header, row + parsed
+        if row - whole.first_row != whole.parsed or sum(len(s.rejects) for s in scanned.values()) != len(whole.rejects):
+            raise _Unjoined("the stream's rows do not add up to its files' rows")
+    except (_Unjoined, FileProblem) as error:
+        con.execute(f"DROP TABLE {name}")
+        raise _Unjoined(str(error)) from error
+    _keep_scan(con, batch, name, keep, len(first.positions), scanned, numbered, joined=True)
+    return [layout.read(encoding, numbered[str(layout.delivery.path)]) for layout, encoding in group]
 
 
 def _read_one(con: duckdb.DuckDBPyConnection, batch: Batch, layout: _Layout, encoding: str) -> Read:
@@ -377,24 +470,37 @@ def read_files(
 
     A national quarter is hundreds of files of a few dozen rows each, so files that share a separator and a
     number of columns are read in one scan, whatever their table and column order: the cost of a query, not of
-    a row, would otherwise dominate. Windows-1252 files are read together, in one scan of several converting pipes.
+    a row, would otherwise dominate. Files without a quote are read as one stream per scan (DuckDB's cost per
+    file is many times its cost per row of such files); the others file by file, Windows-1252 files together in
+    one scan of several converting pipes.
     """
-    layouts, problems = [], []
+    layouts, problems, lookups = [], [], {}
     for file_no, delivery in enumerate(deliveries):
         try:
-            layouts.append(_layout(delivery, file_no))
+            layouts.append(_layout(delivery, file_no, lookups))
         except FileProblem as problem:
             problems.append(problem)
     reads: list[Read] = []
     one_by_one = [(layout, XLSX) for layout in layouts if layout.header.encoding == XLSX]
-    # Windows-1252 files found before a scan, where that is certain: rejecting each of their lines as not UTF-8
-    # costs DuckDB more than reading them.
     text = [layout for layout in layouts if layout.header.encoding != XLSX]
-    surely = {
-        layout.file_no
-        for layout in text
-        if surely_not_utf8(layout.delivery.path, layout.header.delimiter, len(layout.positions))
+    # Windows-1252 files found before a scan, where that is certain: rejecting each of their lines as not UTF-8
+    # costs DuckDB more than reading them. Files without a quote, UTF-8 or surely not, are read as one stream.
+    surely, joinable = set(), set()
+    for layout in text:
+        data = layout.delivery.path.read_bytes()
+        if surely_not_utf8(data, layout.header.delimiter, len(layout.positions)):
+            surely.add(layout.file_no)
+        if b'"' not in data and (layout.file_no in surely or is_utf8(data)):
+            joinable.add(layout.file_no)
+    encodings = {
+        layout.file_no: WINDOWS_1252 if layout.file_no in surely else layout.header.encoding for layout in text
     }
+    for group in _by_shape([(layout, encodings[layout.file_no]) for layout in text if layout.file_no in joinable]):
+        try:
+            reads += _read_joined(con, batch, group)
+        except _Unjoined:
+            joinable -= {layout.file_no for layout, _ in group}
+    text = [layout for layout in text if layout.file_no not in joinable]
     converted = [(layout, WINDOWS_1252) for layout in text if layout.file_no in surely]
     for group in _by_shape([(layout, layout.header.encoding) for layout in text if layout.file_no not in surely]):
         try:
