@@ -81,7 +81,8 @@ LANGUAGE = config["language"]
 os.environ[LANGUAGE_ENV] = LANGUAGE
 # A file delivered again byte for byte, usually an old file in place of the current one: a warning, or with
 # strict_deliveries the run stops before any job.
-REPEATED = [repeat.message(LANGUAGE) for repeat in repeated_files(RAW_DIR, QUARTERS)]
+REPEATED = repeated_files(RAW_DIR, QUARTERS, cache=PROCESSED_DIR / ".raw_digests.json")
+REPEATED = [repeat.message(LANGUAGE) for repeat in REPEATED]
 if REPEATED and config["strict_deliveries"]:
     raise WorkflowError("\n".join([*REPEATED, strict_note(LANGUAGE)]))
 REPEATED = [line("run", "warning", message, LANGUAGE) for message in REPEATED]

@@ -4,6 +4,8 @@ errors that stop a quarter."""
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,16 +186,18 @@ def unread_entries(raw_dir: Path) -> tuple[list[Unread], list[str]]:
 def folder_unread(folder: Path) -> tuple[list[Unread], list[str]]:
     """In a delivery folder: the sub-folders and disguised tables the ingest would not read, and the notes."""
     unread, notes = [], []
-    for path in sorted(folder.iterdir()):
-        shown = f"{folder.name}/{path.name}"
-        if path.name.startswith("."):
-            continue
-        if path.is_dir():
-            unread.append(Unread(f"{shown}/", "sub_folder"))
-        elif _holds_a_table(path):
-            unread.append(Unread(shown, "data_note"))
-        elif _is_note(path):
-            notes.append(shown)
+    # scandir: a national quarter is hundreds of files, and this runs at every workflow start
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            path, shown = Path(entry.path), f"{folder.name}/{entry.name}"
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                unread.append(Unread(f"{shown}/", "sub_folder"))
+            elif _holds_a_table(path):
+                unread.append(Unread(shown, "data_note"))
+            elif entry.is_file() and is_ignorable(path):
+                notes.append(shown)
     return unread, notes
 
 
@@ -255,24 +259,51 @@ def _has_rows(path: Path) -> bool:
         return sum(1 for line in handle if line.strip()) > 1
 
 
-def repeated_files(raw_dir: Path, quarters: list[str]) -> list[Repeat]:
+def _load_digests(cache: Path | None) -> dict[str, list]:
+    try:
+        return json.loads(cache.read_text(encoding="utf-8")) if cache else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_digests(cache: Path, digests: dict[str, list]) -> None:
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    partial = cache.with_name(f".{cache.name}.partial")
+    partial.write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
+    os.replace(partial, cache)
+
+
+def repeated_files(raw_dir: Path, quarters: list[str], cache: Path | None = None) -> list[Repeat]:
     """The data files of the quarters byte for byte equal to a file of an older quarter, oldest first. Only files of
-    equal size are read, so a run's start reads little more than the folder listing."""
-    by_size: dict[int, list[tuple[str, Path]]] = {}
+    equal size are read, so a run's start reads little more than the folder listing; with a cache file, each
+    file's digest is kept there by its size and modification time, and a file is read again only when they
+    change (national drops have thousands of small files of equal sizes)."""
+    by_size: dict[int, list[tuple[str, Path, int]]] = {}
     for quarter in sorted(quarters):
-        for path in sorted((raw_dir / quarter).iterdir()):
-            if path.is_file() and not is_ignorable(path) and path.suffix.lower() in DATA_SUFFIXES:
-                by_size.setdefault(path.stat().st_size, []).append((quarter, path))
+        with os.scandir(raw_dir / quarter) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                path = Path(entry.path)
+                if entry.is_file() and not is_ignorable(path) and path.suffix.lower() in DATA_SUFFIXES:
+                    stat = entry.stat()
+                    by_size.setdefault(stat.st_size, []).append((quarter, path, stat.st_mtime_ns))
+    known, digests = _load_digests(cache), {}
     repeats = []
-    for files in by_size.values():
-        if len({quarter for quarter, _ in files}) < 2:
+    for size, files in by_size.items():
+        if len({quarter for quarter, _, _ in files}) < 2:
             continue
         seen: dict[str, tuple[str, str]] = {}  # digest -> (quarter, display) of the newest file so far
-        for quarter, path in files:
-            digest, display = _digest(path), f"{quarter}/{path.name}"
+        for quarter, path, mtime in files:
+            display = f"{quarter}/{path.name}"
+            cached = known.get(display)
+            digest = cached[2] if cached and cached[:2] == [size, mtime] else _digest(path)
+            # only names of the contract's form: any other name may hold what the raw folder alone may keep
+            if contract.FILE_PATTERN.match(path.stem.lower()):
+                digests[display] = [size, mtime, digest]
             earlier = seen.get(digest)
             if earlier and earlier[0] < quarter and _has_rows(path):
                 repeats.append(Repeat(display, earlier[1]))
             if not earlier or earlier[0] < quarter:
                 seen[digest] = (quarter, display)
+    if cache and digests != known:
+        _save_digests(cache, digests)
     return sorted(repeats, key=lambda r: r.file)
