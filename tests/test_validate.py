@@ -83,3 +83,15 @@ def test_no_cpr_number_is_ever_printed(quarter, capsys, args):
 
 def test_a_missing_path_exits_2(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "nowhere.csv")]) == 2
+
+
+def test_without_lang_the_workflows_language_is_used(quarter, capsys, monkeypatch):
+    monkeypatch.setenv("EVALKIT_LANGUAGE", "en")
+    assert main(["validate", str(quarter / "851_courses.csv")]) == 1
+    english = capsys.readouterr().out
+    monkeypatch.setenv("EVALKIT_LANGUAGE", "da")
+    assert main(["validate", str(quarter / "851_courses.csv")]) == 1
+    assert capsys.readouterr().out != english
+    monkeypatch.delenv("EVALKIT_LANGUAGE")
+    assert main(["validate", "--lang", "en", str(quarter / "851_courses.csv")]) == 1
+    assert capsys.readouterr().out == english

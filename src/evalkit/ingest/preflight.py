@@ -17,7 +17,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from evalkit import contract
+from evalkit import console, contract
 from evalkit.contract import QUARANTINE
 
 from .delivery import (
@@ -286,7 +286,12 @@ def cli(argv: list[str]) -> int:
         "Exit code 0: clean; 1: some rows would be quarantined; 2: some file cannot be used.",
     )
     parser.add_argument("paths", nargs="+", type=Path, help="files, or delivery folders such as data/raw/2022Q1")
-    parser.add_argument("--lang", choices=("da", "en"), default="da", help="language of the report (default da)")
+    parser.add_argument(
+        "--lang",
+        choices=("da", "en"),
+        default=console.language(),
+        help="language of the report (default: EVALKIT_LANGUAGE, else da), as every command's",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON for machines")
     args = parser.parse_args(argv)
     reports, found = validate_paths(args.paths, args.lang)
